@@ -1,0 +1,93 @@
+"""Stage: audit. Checks that need the finished site; a hit fails the build.
+
+Entry point: ``audit(site_dir, data) -> list[Problem]``.
+- Public edition: no internal value (row, column, page text) and no internal page URL in any
+  file: HTML, search index, sitemap, JSON/CSV downloads, JS, gzip files.
+- Both editions: nothing is loaded from a third-party host (scripts, styles, images, fonts),
+  and no file names a known CDN, font or tracker host.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import re
+from pathlib import Path
+
+from .edition import EditionData
+from .problems import Problem
+
+TEXT_SUFFIXES = {".html", ".json", ".xml", ".csv", ".js", ".txt", ".css", ".svg", ".md", ".gz"}
+FORBIDDEN_HOSTS = re.compile(
+    r"https?://(?:[a-z0-9-]+\.)*(?:cdn\.[a-z0-9.-]+|fonts\.googleapis\.com|fonts\.gstatic\.com|unpkg\.com|cdnjs\.cloudflare\.com|"
+    r"cdn\.jsdelivr\.net|jsdelivr\.net|google-analytics\.com|googletagmanager\.com|cdn\.plot\.ly|mathjax\.org)",
+    re.IGNORECASE,
+)
+# Attributes and CSS that make a browser fetch something.
+LOADING_URL = re.compile(
+    r"""(?:<(?:script|img|iframe|source|audio|video|embed)\b[^>]*\bsrc|<link\b[^>]*\bhref)\s*=\s*["']?(https?:)?//""",
+    re.IGNORECASE,
+)
+CSS_URL = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])(?:https?:)?//""", re.IGNORECASE)
+MIN_FRAGMENT = 12
+
+
+def _read_text(path: Path) -> str:
+    raw = path.read_bytes()
+    if path.suffix == ".gz":
+        raw = gzip.decompress(raw)
+    text = raw.decode("utf-8", errors="replace")
+    if path.suffix == ".json":
+        try:
+            text = json.dumps(json.loads(text), ensure_ascii=False)
+        except ValueError:
+            pass
+    return " ".join(html.unescape(text).split())
+
+
+def _fragments(value: str) -> list[str]:
+    """Split an internal value into searchable pieces (lines, without Markdown markers)."""
+    pieces = []
+    for line in re.split(r"[\n\r]+", value):
+        line = re.sub(r"^[\s#>*\-+]+|[*_`]+", "", line).strip()
+        line = " ".join(line.split())
+        if len(line) >= MIN_FRAGMENT:
+            pieces.append(line[:200])
+    if not pieces and len(value.strip()) >= 6:
+        pieces.append(" ".join(value.split()))
+    return pieces
+
+
+def internal_page_urls(data: EditionData) -> list[str]:
+    urls = []
+    for path in data.internal_pages:
+        stem = path[:-3] if path.endswith(".md") else path
+        urls.append(stem.removesuffix("/index") + "/")
+    return urls
+
+
+def audit(site_dir: Path, data: EditionData) -> list[Problem]:
+    problems: list[Problem] = []
+    needles: list[tuple[str, str]] = []
+    if data.is_public:
+        for value in data.internal_values:
+            needles.extend((value, piece) for piece in _fragments(value))
+        needles.extend((url, url) for url in internal_page_urls(data))
+    pattern = re.compile("|".join(re.escape(n) for _, n in needles)) if needles else None
+    origin = {n: v for v, n in needles}
+    for path in sorted(site_dir.rglob("*")):
+        if not path.is_file() or path.suffix not in TEXT_SUFFIXES:
+            continue
+        rel = path.relative_to(site_dir).as_posix()
+        text = _read_text(path)
+        if pattern is not None:
+            for match in sorted({m.group(0) for m in pattern.finditer(text)}):
+                problems.append(
+                    Problem("internal-leak", rel, f"Intern værdi fundet i den offentlige udgave: \"{origin[match][:80]}\"")
+                )
+        for match in sorted(set(FORBIDDEN_HOSTS.findall(text))):
+            problems.append(Problem("third-party-host", rel, f"Filen nævner en tredjepartsvært: {match}"))
+        if path.suffix in {".html", ".css"} and (LOADING_URL.search(text) or CSS_URL.search(text)):
+            problems.append(Problem("third-party-request", rel, "Siden henter en ressource fra en anden server."))
+    return problems

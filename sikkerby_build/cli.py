@@ -1,0 +1,149 @@
+"""Command line: ``sikkerby validate | build | serve | synth``. A thin layer over the stages."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from . import pipeline
+from .edition import DEFAULT_THRESHOLD
+from .engine import EngineFailed
+from .problems import ValidationFailed
+from .validate import validate
+
+
+def _progress(quiet: bool):
+    def report(message: str) -> None:
+        if not quiet:
+            print(f"sikkerby: {message}", file=sys.stderr, flush=True)
+
+    return report
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    report = validate(Path(args.data), Path(args.content))
+    print(report.render())
+    return 0 if report.ok else 1
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    quiet = args.quiet or bool(os.environ.get("CI"))
+    try:
+        result = pipeline.build(
+            args.edition, Path(args.data), Path(args.out), Path(args.content), args.threshold, _progress(quiet)
+        )
+    except ValidationFailed as exc:
+        print(exc.report.render(), file=sys.stderr)
+        print("Bygningen er stoppet; det tidligere byggede site er uændret.", file=sys.stderr)
+        return 1
+    except (pipeline.AuditFailed, EngineFailed) as exc:
+        print(str(exc), file=sys.stderr)
+        print("Bygningen er stoppet; det tidligere byggede site er uændret.", file=sys.stderr)
+        return 1
+    if result.report.warnings:
+        print(f"{len(result.report.warnings)} datakvalitetsadvarsler (se 'sikkerby validate').", file=sys.stderr)
+    for e in result.editions:
+        print(f"{e.edition}: {e.pages} sider, {e.charts} diagrammer, {e.seconds:.1f} s -> {e.path}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from . import engine
+    from .problems import Report
+
+    report = validate(Path(args.data), Path(args.content))
+    if not report.ok:
+        print(report.render(), file=sys.stderr)
+        return 1
+    staging = Path(tempfile.mkdtemp(prefix="sikkerby-serve-"))
+    pipeline.stage(args.edition, Path(args.data), Path(args.content), staging, report or Report(), args.threshold)
+    watcher = _watch_sources(args, staging)
+    try:
+        engine.serve(staging, args.edition, args.port)
+    finally:
+        watcher.set()
+    return 0
+
+
+def _watch_sources(args: argparse.Namespace, staging: Path):
+    """Re-stage when content/ or data/ change; MkDocs' own watcher then rebuilds the page."""
+    import threading
+    import time
+
+    from .problems import Report
+
+    stop = threading.Event()
+    roots = [Path(args.data), Path(args.content)]
+
+    def snapshot() -> dict[str, float]:
+        return {str(p): p.stat().st_mtime for r in roots for p in r.rglob("*") if p.is_file()}
+
+    def loop() -> None:
+        last = snapshot()
+        while not stop.wait(0.3):
+            now = snapshot()
+            if now != last:
+                last = now
+                report = validate(Path(args.data), Path(args.content))
+                if not report.ok:
+                    print(report.render(), file=sys.stderr)
+                    continue
+                started = time.perf_counter()
+                pipeline.stage(args.edition, Path(args.data), Path(args.content), staging, report or Report(), args.threshold)
+                print(f"sikkerby: genereret på {time.perf_counter() - started:.2f} s", file=sys.stderr)
+
+    threading.Thread(target=loop, daemon=True).start()
+    return stop
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from .synth import write_package
+
+    write_package(Path(args.out), args.activities, args.years, args.seed)
+    print(f"syntetisk datapakke med {args.activities} aktiviteter og {args.years} år -> {args.out}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="sikkerby", description="Byg Sikker By sitet fra datapakken.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--data", default=str(pipeline.DEFAULT_DATA), help="mappe med datapackage.json (standard: data/)")
+        p.add_argument("--content", default=str(pipeline.DEFAULT_CONTENT), help="mappe med redaktionelt indhold")
+
+    p = sub.add_parser("validate", help="validér datapakken")
+    common(p)
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("build", help="byg en eller begge udgaver")
+    common(p)
+    p.add_argument("--edition", choices=["public", "internal", "all"], default="all")
+    p.add_argument("--out", default="site", help="outputmappe; hver udgave i sin undermappe (standard: site/)")
+    p.add_argument("--threshold", type=int, default=DEFAULT_THRESHOLD, help="mindste viste antal personer (standard 5)")
+    p.add_argument("--quiet", action="store_true", help="ingen fremdriftsbeskeder (standard i CI)")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("serve", help="forhåndsvisning med automatisk genindlæsning")
+    common(p)
+    p.add_argument("--edition", choices=["public", "internal"], default="internal")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--threshold", type=int, default=DEFAULT_THRESHOLD)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("synth", help="lav en syntetisk datapakke til test og benchmarks")
+    p.add_argument("--activities", type=int, required=True)
+    p.add_argument("--years", type=int, default=1)
+    p.add_argument("--seed", type=int, default=2019)
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_synth)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,438 @@
+"""Stage 3, compute: scores, fulfilment, eligibility, progress status and summaries.
+
+Pure functions, no I/O. Entry point: ``build_model(dataset) -> Model``.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+Row = dict[str, Any]
+CRITERIA = ("A1", "A2", "A3", "A4")
+EFFECT_SCORE_MAX = 20
+ELIGIBILITY_BUDGET_DKK = 500_000
+
+
+# ---------------------------------------------------------------- effect score
+
+
+@dataclass(frozen=True)
+class EffectScore:
+    parts: dict[str, int]  # criterion -> 1..5
+
+    @property
+    def complete(self) -> bool:
+        return all(c in self.parts for c in CRITERIA)
+
+    @property
+    def total(self) -> int | None:
+        return sum(self.parts[c] for c in CRITERIA) if self.complete else None
+
+    max: int = EFFECT_SCORE_MAX
+
+
+def effect_score(parts: dict[str, int]) -> EffectScore:
+    """A1+A2+A3+A4, each 1–5, out of 20 (seed 003, EFFEKT)."""
+    return EffectScore(dict(parts))
+
+
+# ---------------------------------------------------------------- fulfilment
+
+
+@dataclass(frozen=True)
+class Fulfilment:
+    met: int | None
+    total: int | None
+
+    @property
+    def assessable(self) -> bool:
+        return self.met is not None and self.total is not None and self.total > 0
+
+
+def fulfilment_from_rows(rows: Iterable[Row]) -> Fulfilment:
+    """Success criteria met / criteria assessable, from the measurement rows' own readings."""
+    readings = [r["met"] for r in rows]
+    assessable = [m for m in readings if m in ("ja", "nej")]
+    if not assessable:
+        return Fulfilment(None, None)
+    return Fulfilment(sum(1 for m in assessable if m == "ja"), len(assessable))
+
+
+def fulfilment_agrees(reported: Fulfilment, computed: Fulfilment) -> bool:
+    if not reported.assessable and not computed.assessable:
+        return True
+    return (reported.met, reported.total) == (computed.met, computed.total)
+
+
+def format_fulfilment(f: Fulfilment) -> str:
+    return f"{f.met}/{f.total}" if f.assessable else "ikke vurderbar"
+
+
+MARKINGS = {
+    "all": ("Alle kriterier opfyldt", "sb-mark--all"),
+    "partly": ("Delvist opfyldt", "sb-mark--partly"),
+    "none": ("Ingen kriterier opfyldt", "sb-mark--none"),
+    "not_assessable": ("Kan ikke vurderes", "sb-mark--na"),
+    "no_followup": ("Ingen opfølgning", "sb-mark--nofollowup"),
+}
+
+
+def fulfilment_marking(f: Fulfilment | None) -> str:
+    """all / partly / none / not_assessable / no_followup. 'No data' is never 'none'."""
+    if f is None:
+        return "no_followup"
+    if not f.assessable:
+        return "not_assessable"
+    assert f.met is not None and f.total is not None
+    if f.met == f.total:
+        return "all"
+    if f.met == 0:
+        return "none"
+    return "partly"
+
+
+# ---------------------------------------------------------------- eligibility
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    status: str  # eligible / not_eligible / unknown
+    reasons: tuple[str, ...]
+
+
+def effect_model_eligibility(activity: Row) -> Eligibility:
+    """Seed 000 'Effektmodel for Sikker By': in the programme, budget >= 0.5 mio. kr., knowledge gap."""
+    checks = [
+        ("indgår i Sikker By Programmet", activity.get("in_programme")),
+        (
+            "årligt budget ≥ 0,5 mio. kr.",
+            None if activity.get("budget_dkk") is None else activity["budget_dkk"] >= ELIGIBILITY_BUDGET_DKK,
+        ),
+        ("kommunen mangler viden om virkninger", activity.get("knowledge_gap")),
+    ]
+    failed = tuple(f"opfylder ikke: {label}" for label, ok in checks if ok is False)
+    unknown = tuple(f"ukendt: {label}" for label, ok in checks if ok is None)
+    if failed:
+        return Eligibility("not_eligible", failed + unknown)
+    if unknown:
+        return Eligibility("unknown", unknown)
+    return Eligibility("eligible", ())
+
+
+# ---------------------------------------------------------------- progress
+
+
+PROGRESS_LABELS = {
+    "achieved": "Mål nået",
+    "on_track": "På rette vej",
+    "some_progress": "Nogen fremgang",
+    "deterioration": "Tilbagegang",
+    "not_enough_data": "Ikke nok data",
+    "improving": "Udvikler sig i den ønskede retning",
+    "worsening": "Udvikler sig i den forkerte retning",
+    "unchanged": "Uændret",
+}
+ON_TRACK_RATIO = 0.95
+
+
+@dataclass(frozen=True)
+class Progress:
+    status: str
+    observed_rate: float | None = None
+    required_rate: float | None = None
+    method: str = ""
+
+    @property
+    def label(self) -> str:
+        return PROGRESS_LABELS[self.status]
+
+
+def _annual_rate(start: float, end: float, years: float) -> tuple[float, str]:
+    """Compound annual growth; linear change per year when a value is 0 or negative."""
+    if start > 0 and end > 0:
+        return (end / start) ** (1 / years) - 1, "cagr"
+    return (end - start) / years, "linear"
+
+
+def goal_progress(
+    observations: list[tuple[int, float]],
+    target: float | None,
+    target_year: int | None,
+    direction: str,
+) -> Progress:
+    """Open SDG style status: observed growth vs the growth needed to reach the target.
+
+    ``observations`` are (year, value) pairs; the first is the baseline. With a target:
+    achieved if the latest value meets it; otherwise ratio = observed rate / required rate:
+    >= 0.95 on track, > 0 some progress, <= 0 deterioration. Without a target the
+    direction gives the trend. Fewer than two observations: not enough data.
+    """
+    points = sorted(observations)
+    if len(points) < 2:
+        return Progress("not_enough_data", method="fewer than two observations")
+    (y0, v0), (y1, v1) = points[0], points[-1]
+    sign = 1 if direction == "rising" else -1
+    if target is not None and target_year is not None:
+        if sign * (v1 - target) >= 0:
+            return Progress("achieved", method="latest value meets target")
+        if y1 <= y0 or target_year <= y0:
+            return Progress("not_enough_data", method="no time span")
+        observed, kind = _annual_rate(v0, v1, y1 - y0)
+        required, kind2 = _annual_rate(v0, target, target_year - y0)
+        if kind != kind2:  # compare like with like
+            observed, required = (v1 - v0) / (y1 - y0), (target - v0) / (target_year - y0)
+            kind = "linear"
+        if required == 0:
+            return Progress("on_track", observed, required, kind)
+        ratio = observed / required
+        status = "on_track" if ratio >= ON_TRACK_RATIO else "some_progress" if ratio > 0 else "deterioration"
+        return Progress(status, observed, required, kind)
+    change = sign * (v1 - v0)
+    status = "improving" if change > 0 else "worsening" if change < 0 else "unchanged"
+    return Progress(status, method="direction only")
+
+
+# ---------------------------------------------------------------- grouping helpers
+
+
+def group_measurements(rows: Iterable[Row]) -> dict[tuple[str, int], list[Row]]:
+    grouped: dict[tuple[str, int], list[Row]] = defaultdict(list)
+    for r in rows:
+        grouped[(r["activity_id"], r["year"])].append(r)
+    for key in grouped:
+        grouped[key].sort(key=lambda r: r["position"])
+    return dict(grouped)
+
+
+def group_scores(rows: Iterable[Row]) -> dict[tuple[str, int], dict[str, int]]:
+    grouped: dict[tuple[str, int], dict[str, int]] = defaultdict(dict)
+    for r in rows:
+        grouped[(r["activity_id"], r["year"])][r["criterion"]] = r["score"]
+    return dict(grouped)
+
+
+def group_by(rows: Iterable[Row], key: str) -> dict[Any, list[Row]]:
+    grouped: dict[Any, list[Row]] = defaultdict(list)
+    for r in rows:
+        grouped[r[key]].append(r)
+    return dict(grouped)
+
+
+# ---------------------------------------------------------------- summaries
+
+
+@dataclass
+class Summary:
+    key: str
+    label: str
+    activities: int = 0
+    budget_dkk: float = 0
+    budget_known: int = 0
+    criteria_met: int = 0
+    criteria_total: int = 0
+    scores: list[int] = field(default_factory=list)
+
+    @property
+    def share_met(self) -> float | None:
+        return self.criteria_met / self.criteria_total if self.criteria_total else None
+
+    @property
+    def score_median(self) -> float | None:
+        return statistics.median(self.scores) if self.scores else None
+
+
+def summarise(
+    groups: dict[str, str],
+    membership: dict[str, list[str]],
+    activities: list[Row],
+    latest_followup: dict[str, Row],
+) -> list[Summary]:
+    """Per group: activities, known budget, share of criteria met (as reported), effect scores."""
+    out = {k: Summary(k, label) for k, label in groups.items()}
+    for activity in activities:
+        for key in membership.get(activity["id"], []):
+            s = out[key]
+            s.activities += 1
+            if activity.get("budget_dkk") is not None:
+                s.budget_dkk += activity["budget_dkk"]
+                s.budget_known += 1
+            followup = latest_followup.get(activity["id"])
+            if followup:
+                f = followup["fulfilment"]
+                if f.assessable:
+                    s.criteria_met += f.met
+                    s.criteria_total += f.total
+                if followup["score"].total is not None:
+                    s.scores.append(followup["score"].total)
+    return [s for s in out.values()]
+
+
+# ---------------------------------------------------------------- model
+
+
+@dataclass
+class Model:
+    """Everything the later stages need, computed once."""
+
+    tables: dict[str, list[Row]]
+    activities: list[Row]
+    followups: list[Row]
+    goals: list[Row]
+    indicators: list[Row]
+    summaries: dict[str, list[Summary]]
+    figures: dict[str, Any]
+
+
+def _observation_points(observations: list[Row], series: str | None = None) -> list[tuple[int, float]]:
+    rows = [o for o in observations if series is None or o["series"] == series]
+    return [(o["year"], o["value"]) for o in rows]
+
+
+def build_model(tables: dict[str, list[Row]]) -> Model:
+    """Compute the model from (already edition-agnostic) tables."""
+    t = tables
+    measurements = group_measurements(t.get("measurements", []))
+    scores = group_scores(t.get("effect_scores", []))
+    admins = {a["code"]: a for a in t.get("administrations", [])}
+    links_admin = group_by(t.get("activity_administrations", []), "activity_id")
+    links_principle = group_by(t.get("activity_principles", []), "activity_id")
+    links_focus = group_by(t.get("activity_focus_areas", []), "activity_id")
+    links_district = group_by(t.get("activity_districts", []), "activity_id")
+
+    followups = []
+    for row in sorted(t.get("followups", []), key=lambda r: (r["activity_id"], r["year"])):
+        key = (row["activity_id"], row["year"])
+        rows = measurements.get(key, [])
+        reported = Fulfilment(row["criteria_met"], row["criteria_total"])
+        computed = fulfilment_from_rows(rows)
+        score = effect_score(scores.get(key, {}))
+        followups.append(
+            {
+                **row,
+                "measurements": rows,
+                "fulfilment": reported,
+                "fulfilment_computed": computed,
+                "fulfilment_agrees": fulfilment_agrees(reported, computed),
+                "marking": fulfilment_marking(reported),
+                "score": score,
+            }
+        )
+    followups_by_activity = group_by(followups, "activity_id")
+    latest = {aid: max(fs, key=lambda f: f["year"]) for aid, fs in followups_by_activity.items()}
+
+    activities = []
+    for a in sorted(t.get("activities", []), key=lambda r: r["name"].lower()):
+        aid = a["id"]
+        administrations = sorted({link["administration"] for link in links_admin.get(aid, [])})
+        if a.get("lead_administration") and a["lead_administration"] not in administrations:
+            administrations.insert(0, a["lead_administration"])
+        latest_f = latest.get(aid)
+        activities.append(
+            {
+                **a,
+                "administrations": administrations,
+                "administration_names": [admins[c]["name"] for c in administrations if c in admins],
+                "principles": [link["principle_id"] for link in links_principle.get(aid, [])],
+                "focus_areas": [link["focus_area_id"] for link in links_focus.get(aid, [])],
+                "focus_area_links": links_focus.get(aid, []),
+                "districts": [link["district"] for link in links_district.get(aid, [])],
+                "followups": sorted(followups_by_activity.get(aid, []), key=lambda f: f["year"]),
+                "latest": latest_f,
+                "marking": fulfilment_marking(latest_f["fulfilment"] if latest_f else None),
+                "effect_score": latest_f["score"].total if latest_f else None,
+                "eligibility": effect_model_eligibility(a),
+                "prevention_category": a.get("prevention_category")
+                or (latest_f["prevention_category"] if latest_f else None),
+            }
+        )
+
+    observations = t.get("observations", [])
+    goals = []
+    indicators_by_goal = group_by(t.get("indicators", []), "goal_id")
+    indicators = []
+    for ind in t.get("indicators", []):
+        obs = [o for o in observations if o["indicator_id"] == ind["id"]]
+        indicators.append(
+            {**ind, "observations": obs, "progress": goal_progress(_observation_points(obs), None, None, ind["direction"])}
+        )
+    ind_by_id = {i["id"]: i for i in indicators}
+    for g in sorted(t.get("effect_goals", []), key=lambda r: r["number"]):
+        obs = [o for o in observations if o["goal_id"] == g["id"]]
+        primary_series = obs[0]["series"] if obs else None
+        progress = goal_progress(
+            _observation_points(obs, primary_series), g.get("target_value"), g.get("deadline_year"), g["direction"]
+        )
+        contributing = [a for a in activities if g["focus_area_id"] in a["focus_areas"]]
+        goals.append(
+            {
+                **g,
+                "observations": obs,
+                "series": sorted({o["series"] for o in obs}),
+                "primary_series": primary_series,
+                "progress": progress,
+                "indicators": [ind_by_id[i["id"]] for i in indicators_by_goal.get(g["id"], [])],
+                "activities": contributing,
+            }
+        )
+
+    membership_cat = {a["id"]: [a["prevention_category"]] for a in activities if a["prevention_category"]}
+    membership_admin = {a["id"]: a["administrations"] for a in activities}
+    membership_principle = {a["id"]: a["principles"] for a in activities}
+    categories = {c: c.capitalize() for c in ("primær", "sekundær", "tertiær", "områdebaseret")}
+    summaries = {
+        "prevention_category": summarise(categories, membership_cat, activities, latest),
+        "administration": summarise({c: admins[c]["name"] for c in admins}, membership_admin, activities, latest),
+        "principle": summarise(
+            {p["id"]: f"{p['number']}. {p['name']}" for p in sorted(t.get("principles", []), key=lambda p: p["number"])},
+            membership_principle,
+            activities,
+            latest,
+        ),
+    }
+    scored = [f for f in followups if f["score"].total is not None]
+    assessable = [f for f in followups if f["fulfilment"].assessable]
+    figures = {
+        "activities": len(activities),
+        "followups": len(followups),
+        "followup_years": sorted({f["year"] for f in followups}),
+        "scored": len(scored),
+        "measurements": sum(len(f["measurements"]) for f in followups),
+        "criteria_met": sum(f["fulfilment"].met for f in assessable),
+        "criteria_total": sum(f["fulfilment"].total for f in assessable),
+        "score_median": statistics.median([f["score"].total for f in scored]) if scored else None,
+        "administrations": len(admins),
+        "goals": len(goals),
+        "indicators": len(indicators),
+        "budget_dkk_known": sum(a["budget_dkk"] for a in activities if a.get("budget_dkk") is not None),
+    }
+    return Model(
+        tables=tables,
+        activities=activities,
+        followups=followups,
+        goals=goals,
+        indicators=indicators,
+        summaries=summaries,
+        figures=figures,
+    )
+
+
+# ---------------------------------------------------------------- methodology
+
+
+def worked_example() -> dict[str, Any]:
+    """A made-up example for the methodology page (clearly labelled as such)."""
+    baseline, latest, target = (2010, 12.0), (2012, 9.0), (2014, 6.0)
+    progress = goal_progress([baseline, latest], target[1], target[0], "falling")
+    return {
+        "baseline": baseline,
+        "latest": latest,
+        "target": target,
+        "observed_rate": progress.observed_rate,
+        "required_rate": progress.required_rate,
+        "ratio": (progress.observed_rate or 0) / (progress.required_rate or 1),
+        "status": progress.label,
+    }

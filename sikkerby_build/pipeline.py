@@ -1,0 +1,133 @@
+"""The whole build: load -> validate -> edition -> compute -> render -> engine -> audit -> publish.
+
+Entry points: ``build(edition, data_dir, out_dir, ...)`` and ``stage(...)`` (everything up to
+the engine, used by ``sikkerby serve``). Both editions are built completely before either
+is swapped into place, so a failure leaves the previous output untouched.
+
+Edition selection runs before compute (not after, as in the first sketch): computations,
+charts, the search index and downloads then never see internal data in the public edition.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import audit as audit_stage
+from . import compute, edition, engine, render
+from .load import load_content, load_data
+from .problems import Problem, Report, ValidationFailed
+from .validate import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = ROOT / "data"
+DEFAULT_CONTENT = ROOT / "content"
+
+
+class AuditFailed(Exception):
+    def __init__(self, edition_name: str, problems: list[Problem]):
+        lines = "\n".join(p.line() for p in problems[:50])
+        more = f"\n… og {len(problems) - 50} flere." if len(problems) > 50 else ""
+        super().__init__(f"Efterkontrollen af {edition_name}-udgaven fandt {len(problems)} problem(er):\n{lines}{more}")
+        self.problems = problems
+
+
+@dataclass
+class EditionResult:
+    edition: str
+    pages: int
+    charts: int
+    seconds: float
+    path: Path
+
+
+@dataclass
+class BuildResult:
+    report: Report
+    editions: list[EditionResult] = field(default_factory=list)
+
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def stage(
+    edition_name: str,
+    data_dir: Path,
+    content_dir: Path,
+    staging: Path,
+    report: Report,
+    threshold: int = edition.DEFAULT_THRESHOLD,
+) -> tuple[edition.EditionData, render.RenderResult]:
+    dataset = load_data(data_dir)
+    pages = load_content(content_dir)
+    data = edition.select(dataset, pages, edition_name, threshold)
+    model = compute.build_model(data.tables)
+    result = render.render(data, model, staging, report.warnings)
+    return data, result
+
+
+def _swap(new: Path, final: Path) -> None:
+    old = final.with_name(f".{final.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if final.exists():
+        final.rename(old)
+    new.rename(final)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def build(
+    edition_name: str = "all",
+    data_dir: Path = DEFAULT_DATA,
+    out_dir: Path = ROOT / "site",
+    content_dir: Path = DEFAULT_CONTENT,
+    threshold: int = edition.DEFAULT_THRESHOLD,
+    progress: Progress = _quiet,
+) -> BuildResult:
+    editions = list(edition.EDITIONS) if edition_name == "all" else [edition_name]
+    progress("validerer data …")
+    report = validate(Path(data_dir), Path(content_dir))
+    if not report.ok:
+        raise ValidationFailed(report)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    result = BuildResult(report=report)
+    built: list[tuple[Path, Path]] = []
+    try:
+        for name in editions:
+            started = time.perf_counter()
+            staging = Path(tempfile.mkdtemp(prefix=f"sikkerby-{name}-"))
+            try:
+                progress(f"{name}: genererer sider …")
+                data, rendered = stage(name, Path(data_dir), Path(content_dir), staging, report, threshold)
+                progress(f"{name}: bygger {len(rendered.pages)} sider med MkDocs …")
+                new_site = out_dir / f".{name}.new"
+                if new_site.exists():
+                    shutil.rmtree(new_site)
+                engine.build_site(staging, name, new_site)
+                built.append((new_site, out_dir / name))
+                progress(f"{name}: efterkontrol …")
+                problems = audit_stage.audit(new_site, data)
+                if problems:
+                    raise AuditFailed(name, problems)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+            result.editions.append(
+                EditionResult(name, len(rendered.pages), rendered.charts, time.perf_counter() - started, out_dir / name)
+            )
+    except BaseException:
+        for new_site, _ in built:
+            shutil.rmtree(new_site, ignore_errors=True)
+        raise
+    for new_site, final in built:
+        _swap(new_site, final)
+    return result

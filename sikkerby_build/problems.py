@@ -1,0 +1,77 @@
+"""Typed validation problems and the report that collects them.
+
+Modelled on frictionless' errors: each problem has a stable ``kind`` (machine readable),
+a location (file, row, field) and a message written for an editor, in Danish.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str
+    file: str
+    message: str
+    row: int | None = None  # line number in the file, header = 1 (as frictionless counts)
+    field: str | None = None
+    severity: Severity = "error"
+    subject: str | None = None  # the activity (or other record) a warning is about
+
+    def location(self) -> str:
+        parts = [self.file]
+        if self.row is not None:
+            parts.append(str(self.row))
+        if self.field:
+            parts.append(self.field)
+        return ":".join(parts)
+
+    def line(self) -> str:
+        label = "FEJL" if self.severity == "error" else "ADVARSEL"
+        return f"{self.location()}: {label} [{self.kind}] {self.message}"
+
+
+@dataclass
+class Report:
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, problem: Problem) -> None:
+        self.problems.append(problem)
+
+    def extend(self, problems: list[Problem]) -> None:
+        self.problems.extend(problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def flatten(self, keys: list[str]) -> list[list[object]]:
+        return [[getattr(p, k) for k in keys] for p in self.problems]
+
+    def render(self) -> str:
+        lines = [p.line() for p in self.problems]
+        lines.append(
+            f"{len(self.errors)} fejl, {len(self.warnings)} advarsler."
+            + ("" if self.ok else " Ret fejlene og kør igen.")
+        )
+        return "\n".join(lines)
+
+
+class ValidationFailed(Exception):
+    """Raised by the build when the data has errors; carries the report."""
+
+    def __init__(self, report: Report):
+        super().__init__(report.render())
+        self.report = report
