@@ -113,7 +113,9 @@ def main(argv: list[str] | None = None) -> int:
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--data", default=str(pipeline.DEFAULT_DATA), help="mappe med datapackage.json (standard: data/)")
-        p.add_argument("--content", default=str(pipeline.DEFAULT_CONTENT), help="mappe med redaktionelt indhold")
+        p.add_argument(
+            "--content", default=None, help="mappe med redaktionelt indhold (standard: DATA/content hvis den findes, ellers content/)"
+        )
 
     p = sub.add_parser("validate", help="validér datapakken")
     common(p)
@@ -142,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_synth)
 
     args = parser.parse_args(argv)
+    if getattr(args, "data", None) and args.content is None:
+        own = Path(args.data) / "content"
+        args.content = str(own if own.is_dir() else pipeline.DEFAULT_CONTENT)
     return args.func(args)
 
 
