@@ -26,7 +26,7 @@ from . import charts, compute, downloads, search_forms
 from .edition import EditionData
 from .load import ContentPage
 from .problems import Problem
-from .sanitize import markdown_to_safe_html, plain_text
+from .sanitize import markdown_to_safe_html, plain_text, unescaped_text
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "overrides" / "pages"
@@ -228,7 +228,7 @@ def render(
             "activity.md.j2",
             {
                 "title": activity["name"],
-                "description": plain_text(activity["description"])[:160],
+                "description": unescaped_text(activity["description"])[:160],
                 "tags": [x for x in [*activity["administrations"], activity["prevention_category"]] if x],
             },
             a=activity,
@@ -251,7 +251,7 @@ def render(
     # -- goals
     for goal in model.goals:
         chart = w.chart(charts.goal_chart(goal))
-        w.page(f"maal/{goal['id']}.md", "goal.md.j2", {"title": f"Effektmål {goal['number']}", "description": plain_text(goal["text"])[:160]}, g=goal, chart=chart)
+        w.page(f"maal/{goal['id']}.md", "goal.md.j2", {"title": f"Effektmål {goal['number']}", "description": unescaped_text(goal["text"])[:160]}, g=goal, chart=chart)
     w.page("maal/index.md", "goals.md.j2", {"title": "Effektmål"}, goals=model.goals)
 
     # -- programme
@@ -312,7 +312,7 @@ def render(
     abbreviations = []
     if glossary_tooltips:
         for g in glossary:
-            definition = " ".join(plain_text(markdown_to_safe_html(g["definition"])).split())
+            definition = " ".join(unescaped_text(markdown_to_safe_html(g["definition"])).split())
             for term in [g["term"], *(g.get("aliases") or "").split("|")]:
                 if term.strip():
                     abbreviations.append(f"*[{term.strip()}]: {definition[:300]}")

@@ -40,7 +40,15 @@ def markdown_to_safe_html(text: str | None) -> str:
 
 
 def plain_text(text: str | None) -> str:
-    """Any markup removed and the rest escaped: for titles, attributes and front matter."""
+    """Any markup removed and the rest HTML-escaped: for page titles and other front matter.
+
+    MkDocs' templates do not autoescape, so front matter values must already be safe HTML text.
+    """
     if not text:
         return ""
-    return html.unescape(nh3.clean(str(text), tags=set()))
+    return nh3.clean(str(text), tags=set())
+
+
+def unescaped_text(text: str | None) -> str:
+    """Markup removed, entities decoded: for text that a later stage escapes itself."""
+    return html.unescape(plain_text(text))

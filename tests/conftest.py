@@ -1,0 +1,78 @@
+"""Shared fixtures: one real build of both editions per test session, served on localhost."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sikkerby_build import pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+CONTENT = ROOT / "content"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Both editions of the real data, built once: returns the folder with public/ and internal/."""
+    out = tmp_path_factory.mktemp("site")
+    pipeline.build("all", DATA, out, CONTENT)
+    return out
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of the real data package and content, for tests that change data."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    shutil.copytree(CONTENT, target / "content")
+    return target
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _serve(directory: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def public_url(built_site: Path) -> Iterator[str]:
+    yield from _serve(built_site / "public")
+
+
+@pytest.fixture(scope="session")
+def internal_url(built_site: Path) -> Iterator[str]:
+    yield from _serve(built_site / "internal")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: run scripts/setup.sh --test")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
