@@ -18,7 +18,7 @@ from pathlib import Path
 from .edition import EditionData
 from .problems import Problem
 
-TEXT_SUFFIXES = {".html", ".json", ".xml", ".csv", ".js", ".txt", ".css", ".svg", ".md", ".gz"}
+TEXT_SUFFIXES = {".html", ".json", ".xml", ".csv", ".js", ".txt", ".css", ".svg", ".md", ".gz", ".map"}
 FORBIDDEN_HOSTS = re.compile(
     r"https?://(?:[a-z0-9-]+\.)*(?:cdn\.[a-z0-9.-]+|fonts\.googleapis\.com|fonts\.gstatic\.com|unpkg\.com|cdnjs\.cloudflare\.com|"
     r"cdn\.jsdelivr\.net|jsdelivr\.net|google-analytics\.com|googletagmanager\.com|cdn\.plot\.ly|mathjax\.org)",

@@ -106,8 +106,13 @@ def _person_fields(dataset: Dataset, table: str) -> set[str]:
     return {f.name for f in dataset.fields.get(table, []) if f.person_count}
 
 
+_NOT_SECRET = {"audience", "source"}  # the marker itself and provenance are not secrets
+
+
 def _collect_values(row: Row) -> list[str]:
-    return [str(v) for v in row.values() if isinstance(v, str) and len(v) >= MIN_AUDIT_LENGTH]
+    return [
+        str(v) for k, v in row.items() if k not in _NOT_SECRET and isinstance(v, str) and len(v) >= MIN_AUDIT_LENGTH
+    ]
 
 
 def _public_descriptor(dataset: Dataset) -> dict[str, Any]:

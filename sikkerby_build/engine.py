@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import logging
 import os
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -93,6 +94,14 @@ def _neutralise_third_party_loaders(site_dir: Path) -> None:
         for url in _UNPKG_LOADERS:
             text = text.replace(url, "data:text/javascript,")
         bundle.write_text(text, encoding="utf-8")
+    # Source maps are for theme developers; they quote the original URLs and weigh ~1 MB.
+    for source_map in site_dir.rglob("*.map"):
+        source_map.unlink()
+    for asset in list(site_dir.rglob("*.js")) + list(site_dir.rglob("*.css")):
+        text = asset.read_text(encoding="utf-8")
+        stripped = re.sub(r"\n?/[/*]# sourceMappingURL=[^\n]*", "", text)
+        if stripped != text:
+            asset.write_text(stripped, encoding="utf-8")
 
 
 def serve(staging: Path, edition: str, port: int) -> None:

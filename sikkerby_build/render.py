@@ -77,6 +77,7 @@ def _environment() -> Environment:
     )
     env.filters["md"] = lambda text: Markup(markdown_to_safe_html(text))
     env.filters["plain"] = plain_text
+    env.filters["mdesc"] = markdown_escape
     env.filters["dkk"] = _fmt_dkk
     env.filters["share"] = _fmt_share
     env.filters["num"] = charts.fmt_number
@@ -89,6 +90,18 @@ def _environment() -> Environment:
         CRITERIA=compute.CRITERIA,
     )
     return env
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")
+
+
+def markdown_escape(text: object) -> str:
+    """Backslash-escape Markdown syntax in data placed in Markdown context (headings).
+
+    HTML is escaped by Jinja's autoescape afterwards; this stops '[x](javascript:…)' from
+    becoming a link and '{: …}' from becoming attributes.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
 def _front_matter(meta: dict[str, Any]) -> str:
