@@ -67,7 +67,11 @@ def internal_page_urls(data: EditionData) -> list[str]:
     return urls
 
 
-def audit(site_dir: Path, data: EditionData) -> list[Problem]:
+def _strip_own_urls(text: str, site_url: str | None) -> str:
+    return text.replace(site_url.rstrip("/"), "") if site_url else text
+
+
+def audit(site_dir: Path, data: EditionData, site_url: str | None = None) -> list[Problem]:
     problems: list[Problem] = []
     needles: list[tuple[str, str]] = []
     if data.is_public:
@@ -88,6 +92,7 @@ def audit(site_dir: Path, data: EditionData) -> list[Problem]:
                 )
         for match in sorted(set(FORBIDDEN_HOSTS.findall(text))):
             problems.append(Problem("third-party-host", rel, f"Filen nævner en tredjepartsvært: {match}"))
-        if path.suffix in {".html", ".css"} and (LOADING_URL.search(text) or CSS_URL.search(text)):
+        own = _strip_own_urls(text, site_url)
+        if path.suffix in {".html", ".css"} and (LOADING_URL.search(own) or CSS_URL.search(own)):
             problems.append(Problem("third-party-request", rel, "Siden henter en ressource fra en anden server."))
     return problems

@@ -40,8 +40,9 @@ class Chart:
 
     @property
     def figure_json(self) -> str:
-        # Keep '</' out of the inline JSON so it cannot close the <script> element.
-        return json.dumps(self.figure, ensure_ascii=False, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
+        # Embedded in an HTML attribute (Jinja escapes it); not in a <script>, because Material's
+        # instant navigation re-creates content scripts and would run the JSON as JavaScript.
+        return json.dumps(self.figure, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
     @property
     def csv(self) -> str:

@@ -33,7 +33,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     quiet = args.quiet or bool(os.environ.get("CI"))
     try:
         result = pipeline.build(
-            args.edition, Path(args.data), Path(args.out), Path(args.content), args.threshold, _progress(quiet)
+            args.edition, Path(args.data), Path(args.out), Path(args.content), args.threshold, _progress(quiet), args.site_url
         )
     except ValidationFailed as exc:
         print(exc.report.render(), file=sys.stderr)
@@ -127,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default="site", help="outputmappe; hver udgave i sin undermappe (standard: site/)")
     p.add_argument("--threshold", type=int, default=DEFAULT_THRESHOLD, help="mindste viste antal personer (standard 5)")
     p.add_argument("--quiet", action="store_true", help="ingen fremdriftsbeskeder (standard i CI)")
+    p.add_argument("--site-url", default=None, help="sitets offentlige adresse; slår Materials instant navigation til")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("serve", help="forhåndsvisning med automatisk genindlæsning")

@@ -37,13 +37,15 @@ def source_date_epoch() -> str:
         return "0"
 
 
-def edition_config(staging: Path, edition: str, site_dir: Path) -> dict[str, Any]:
+def edition_config(staging: Path, edition: str, site_dir: Path, site_url: str | None = None) -> dict[str, Any]:
     """The base mkdocs.yml with the edition's overlay (extra.editions.<edition>) merged in."""
     config = yaml.safe_load(BASE_CONFIG.read_text(encoding="utf-8"))
     overlay = copy.deepcopy(config["extra"]["editions"][edition])
     config["extra"]["edition"] = edition
     config["site_name"] = overlay.pop("site_name", config["site_name"])
     config["nav"] = config["nav"] + overlay.pop("extra_nav", [])
+    if site_url is not None:
+        config["site_url"] = site_url
     config["docs_dir"] = str(staging / "docs")
     config["site_dir"] = str(site_dir)
     config["theme"]["custom_dir"] = str(ROOT / "overrides" / "theme")
@@ -53,7 +55,7 @@ def edition_config(staging: Path, edition: str, site_dir: Path) -> dict[str, Any
     return config
 
 
-def build_site(staging: Path, edition: str, site_dir: Path, quiet: bool = True) -> None:
+def build_site(staging: Path, edition: str, site_dir: Path, quiet: bool = True, site_url: str | None = None) -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch()
     from mkdocs.commands.build import build
@@ -62,7 +64,7 @@ def build_site(staging: Path, edition: str, site_dir: Path, quiet: bool = True) 
 
     config_file = staging / "mkdocs.yml"
     config_file.write_text(
-        yaml.safe_dump(edition_config(staging, edition, site_dir), allow_unicode=True, sort_keys=False),
+        yaml.safe_dump(edition_config(staging, edition, site_dir, site_url), allow_unicode=True, sort_keys=False),
         encoding="utf-8",
     )
     logger = logging.getLogger("mkdocs")
@@ -76,9 +78,15 @@ def build_site(staging: Path, edition: str, site_dir: Path, quiet: bool = True) 
     finally:
         logger.setLevel(previous)
     _neutralise_third_party_loaders(site_dir)
-    if edition == "internal":  # staff pages are not for search engines: no sitemap
-        for name in ("sitemap.xml", "sitemap.xml.gz"):
-            (site_dir / name).unlink(missing_ok=True)
+    if edition == "internal":
+        # Staff pages are not for search engines: the sitemap lists no page (Material's instant
+        # navigation requests the file, so it stays, empty) and robots.txt disallows everything.
+        (site_dir / "sitemap.xml.gz").unlink(missing_ok=True)
+        (site_dir / "sitemap.xml").write_text(
+            '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n',
+            encoding="utf-8",
+        )
+        (site_dir / "robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
 
 
 # Material's bundle can load two scripts from unpkg.com: a ResizeObserver polyfill (only in

@@ -92,6 +92,7 @@ def build(
     content_dir: Path = DEFAULT_CONTENT,
     threshold: int = edition.DEFAULT_THRESHOLD,
     progress: Progress = _quiet,
+    site_url: str | None = None,
 ) -> BuildResult:
     editions = list(edition.EDITIONS) if edition_name == "all" else [edition_name]
     progress("validerer data …")
@@ -113,10 +114,10 @@ def build(
                 new_site = out_dir / f".{name}.new"
                 if new_site.exists():
                     shutil.rmtree(new_site)
-                engine.build_site(staging, name, new_site)
+                engine.build_site(staging, name, new_site, site_url=site_url)
                 built.append((new_site, out_dir / name))
                 progress(f"{name}: efterkontrol …")
-                problems = audit_stage.audit(new_site, data)
+                problems = audit_stage.audit(new_site, data, site_url)
                 if problems:
                     raise AuditFailed(name, problems)
             finally:

@@ -23,11 +23,25 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 
 
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def site_url() -> str:
+    """The address the public site is served on, so Material's instant navigation is active."""
+    return f"http://127.0.0.1:{_free_port()}/"
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory, site_url: str) -> Path:
     """Both editions of the real data, built once: returns the folder with public/ and internal/."""
     out = tmp_path_factory.mktemp("site")
-    pipeline.build("all", DATA, out, CONTENT)
+    pipeline.build("all", DATA, out, CONTENT, site_url=site_url)
     return out
 
 
@@ -45,9 +59,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def _serve(directory: Path) -> Iterator[str]:
+def _serve(directory: Path, port: int = 0) -> Iterator[str]:
     handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -57,8 +71,8 @@ def _serve(directory: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def public_url(built_site: Path) -> Iterator[str]:
-    yield from _serve(built_site / "public")
+def public_url(built_site: Path, site_url: str) -> Iterator[str]:
+    yield from _serve(built_site / "public", int(site_url.rsplit(":", 1)[1].strip("/")))
 
 
 @pytest.fixture(scope="session")

@@ -141,7 +141,9 @@ def test_internal_edition_adds_staff_material(built_site):
     index = (internal / "index.html").read_text(encoding="utf-8")
     assert 'name="robots" content="noindex, nofollow"' in index
     assert "Intern udgave" in index
-    assert not (internal / "sitemap.xml").exists()
+    assert "<loc>" not in (internal / "sitemap.xml").read_text(encoding="utf-8")
+    assert not (internal / "sitemap.xml.gz").exists()
+    assert "Disallow: /" in (internal / "robots.txt").read_text(encoding="utf-8")
 
 
 def test_public_edition_has_none_of_it(built_site):
@@ -238,8 +240,8 @@ def test_invalid_data_stops_the_build_and_keeps_the_old_site(data_copy, tmp_path
         pipeline.build("public", data_copy, out, data_copy / "content")
 
 
-def test_two_builds_are_byte_identical(built_site, tmp_path):
-    pipeline.build("public", DATA, tmp_path / "again", CONTENT)
+def test_two_builds_are_byte_identical(built_site, tmp_path, site_url):
+    pipeline.build("public", DATA, tmp_path / "again", CONTENT, site_url=site_url)
     assert _tree_digest(tmp_path / "again" / "public") == _tree_digest(built_site / "public")
 
 

@@ -26,7 +26,7 @@
     if (!plots.length) return;
     loadPlotly().then(function (Plotly) {
       plots.forEach(function (el) {
-        var spec = JSON.parse(document.getElementById(el.id + "-data").textContent);
+        var spec = JSON.parse(el.getAttribute("data-figure"));
         Plotly.newPlot(el, spec.data, spec.layout, {
           displaylogo: false, responsive: true, locale: "da",
           modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"]
