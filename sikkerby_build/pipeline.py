@@ -96,10 +96,11 @@ def build(
 ) -> BuildResult:
     editions = list(edition.EDITIONS) if edition_name == "all" else [edition_name]
     progress("validerer data …")
-    report = validate(Path(data_dir), Path(content_dir))
+    data_dir, content_dir = Path(data_dir).resolve(), Path(content_dir).resolve()
+    report = validate(data_dir, content_dir)
     if not report.ok:
         raise ValidationFailed(report)
-    out_dir = Path(out_dir)
+    out_dir = Path(out_dir).resolve()  # MkDocs resolves relative paths against its config file
     out_dir.mkdir(parents=True, exist_ok=True)
     result = BuildResult(report=report)
     built: list[tuple[Path, Path]] = []
