@@ -308,3 +308,13 @@ def test_synthetic_package_builds(tmp_path):
     result = pipeline.build("public", tmp_path / "syn", tmp_path / "site", tmp_path / "syn" / "content")
     assert result.editions[0].pages > 30
     assert (tmp_path / "site/public/aktiviteter/syntetisk-aktivitet-00001/index.html").exists()
+
+
+def test_cli_build_with_relative_out_folder(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "sikkerby_build.cli", "build", "--edition", "internal", "--data", str(DATA), "--out", "site"],
+        capture_output=True, text=True, cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "site/internal/index.html").exists()
+    assert sorted(p.name for p in (tmp_path / "site").iterdir()) == ["internal"]
