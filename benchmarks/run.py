@@ -95,8 +95,11 @@ def _free_port() -> int:
 
 
 def _get(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=2) as r:
-        return r.read().decode("utf-8", errors="replace")
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.read().decode("utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 def bench_serve(rounds: int = 3) -> list[list[str]]:
@@ -110,12 +113,8 @@ def bench_serve(rounds: int = 3) -> list[list[str]]:
         url = f"http://127.0.0.1:{port}/vision/"
         try:
             deadline = time.time() + 120
-            while time.time() < deadline:
-                try:
-                    _get(url)
-                    break
-                except OSError:
-                    time.sleep(0.3)
+            while time.time() < deadline and not _get(url):
+                time.sleep(0.3)
             results = []
             page = data / "content" / "vision.md"
             for i in range(rounds):

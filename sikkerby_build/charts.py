@@ -18,7 +18,6 @@ import plotly.graph_objects as go
 
 PALETTE = {"primary": "#1a5a96", "secondary": "#c05a00", "target": "#2e7d32", "muted": "#5f6b76"}
 _LAYOUT = dict(
-    template="none",
     font=dict(family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif", size=14, color="#1f2328"),
     margin=dict(l=56, r=16, t=24, b=56),
     height=340,
@@ -54,8 +53,14 @@ class Chart:
 
 
 def _fig(fig: go.Figure, **layout: Any) -> dict[str, Any]:
-    fig.update_layout(**_LAYOUT, **layout)
-    return fig.to_plotly_json()
+    """Traces are built and validated by plotly; the layout is a plain dict.
+
+    fig.update_layout validates the whole template and costs ~30 ms a figure; with no template
+    plotly.js draws the same plain style ('none'), so the layout is set directly.
+    """
+    spec = fig.to_plotly_json()
+    spec["layout"] = {**_LAYOUT, **{k: v for k, v in layout.items() if v is not None}}
+    return spec
 
 
 def fmt_number(value: float | None, decimals: int = 0) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 from . import pipeline
 from .edition import DEFAULT_THRESHOLD
 from .engine import EngineFailed
-from .problems import ValidationFailed
+from .problems import Report, ValidationFailed
 from .validate import validate
 
 
@@ -51,16 +51,19 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    import logging
+
     from . import engine
-    from .problems import Report
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)-7s - %(message)s")
 
     report = validate(Path(args.data), Path(args.content))
     if not report.ok:
         print(report.render(), file=sys.stderr)
         return 1
     staging = Path(tempfile.mkdtemp(prefix="sikkerby-serve-"))
-    pipeline.stage(args.edition, Path(args.data), Path(args.content), staging, report or Report(), args.threshold)
-    watcher = _watch_sources(args, staging)
+    pipeline.stage(args.edition, Path(args.data), Path(args.content), staging, report, args.threshold)
+    watcher = _watch_sources(args, staging, report)
     try:
         engine.serve(staging, args.edition, args.port)
     finally:
@@ -68,32 +71,45 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _watch_sources(args: argparse.Namespace, staging: Path):
-    """Re-stage when content/ or data/ change; MkDocs' own watcher then rebuilds the page."""
+def _watch_sources(args: argparse.Namespace, staging: Path, report: Report):
+    """Re-stage when content/ or data/ change; MkDocs' own watcher then rebuilds the changed pages.
+
+    An edit to content/ only skips the (slower) frictionless validation of the data.
+    """
     import threading
     import time
 
-    from .problems import Report
+    from .validate import revalidate_content
 
     stop = threading.Event()
-    roots = [Path(args.data), Path(args.content)]
+    data_dir, content_dir = Path(args.data).resolve(), Path(args.content).resolve()
 
-    def snapshot() -> dict[str, float]:
-        return {str(p): p.stat().st_mtime for r in roots for p in r.rglob("*") if p.is_file()}
+    def snapshot(root: Path, skip: Path | None = None) -> dict[str, float]:
+        return {
+            str(p): p.stat().st_mtime
+            for p in root.rglob("*")
+            if p.is_file() and (skip is None or skip not in p.parents)
+        }
 
     def loop() -> None:
-        last = snapshot()
-        while not stop.wait(0.3):
-            now = snapshot()
-            if now != last:
-                last = now
-                report = validate(Path(args.data), Path(args.content))
-                if not report.ok:
-                    print(report.render(), file=sys.stderr)
-                    continue
-                started = time.perf_counter()
-                pipeline.stage(args.edition, Path(args.data), Path(args.content), staging, report or Report(), args.threshold)
-                print(f"sikkerby: genereret på {time.perf_counter() - started:.2f} s", file=sys.stderr)
+        nonlocal report
+        last_data, last_content = snapshot(data_dir, content_dir), snapshot(content_dir)
+        while not stop.wait(0.2):
+            now_data, now_content = snapshot(data_dir, content_dir), snapshot(content_dir)
+            if (now_data, now_content) == (last_data, last_content):
+                continue
+            started = time.perf_counter()
+            if now_data != last_data:
+                candidate = validate(data_dir, content_dir)
+            else:
+                candidate = revalidate_content(report, data_dir, content_dir)
+            last_data, last_content = now_data, now_content
+            if not candidate.ok:
+                print(candidate.render(), file=sys.stderr)
+                continue
+            report = candidate
+            pipeline.stage(args.edition, data_dir, content_dir, staging, report, args.threshold)
+            print(f"sikkerby: sider genereret på {time.perf_counter() - started:.2f} s", file=sys.stderr)
 
     threading.Thread(target=loop, daemon=True).start()
     return stop

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -43,21 +44,25 @@ def scores(model: compute.Model) -> list[dict[str, Any]]:
     return sorted(out, key=lambda s: (s["activity_id"], s["year"]))
 
 
-def write(target: Path, data: EditionData, model: compute.Model) -> None:
+def _write_if_changed(path: Path, text: str) -> Path:
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def write(target: Path, data: EditionData, model: compute.Model) -> list[Path]:
+    """Write the edition's data package and scores.json; returns the files written."""
     target.mkdir(parents=True, exist_ok=True)
+    written = []
     for resource in data.descriptor["resources"]:
         name = resource["name"]
         fields = [f["name"] for f in resource["schema"]["fields"]]
-        with open(target / resource["path"], "w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow(fields)
-            for i, row in enumerate(data.tables.get(name, [])):
-                writer.writerow(
-                    [SUPPRESSED if data.suppressed.get((name, i, f)) else _cell(row.get(f)) for f in fields]
-                )
-    (target / "datapackage.json").write_text(
-        json.dumps(data.descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
-    (target / "scores.json").write_text(
-        json.dumps(scores(model), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(fields)
+        for i, row in enumerate(data.tables.get(name, [])):
+            writer.writerow([SUPPRESSED if data.suppressed.get((name, i, f)) else _cell(row.get(f)) for f in fields])
+        written.append(_write_if_changed(target / resource["path"], buffer.getvalue()))
+    written.append(_write_if_changed(target / "datapackage.json", json.dumps(data.descriptor, ensure_ascii=False, indent=2) + "\n"))
+    written.append(_write_if_changed(target / "scores.json", json.dumps(scores(model), ensure_ascii=False, indent=2) + "\n"))
+    return written

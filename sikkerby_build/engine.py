@@ -126,9 +126,10 @@ def serve(staging: Path, edition: str, port: int) -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.serve import serve as mkdocs_serve
 
+    config = edition_config(staging, edition, staging / "site")
+    # A preview must survive warnings (MkDocs warns about every dirty rebuild); the real build is strict.
+    config["strict"] = False
     config_file = staging / "mkdocs.yml"
-    config_file.write_text(
-        yaml.safe_dump(edition_config(staging, edition, staging / "site"), allow_unicode=True, sort_keys=False),
-        encoding="utf-8",
-    )
-    mkdocs_serve(config_file=str(config_file), dev_addr=f"127.0.0.1:{port}", livereload=True)
+    config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    # "dirty": rebuild only the pages whose staged files changed (render leaves the rest untouched)
+    mkdocs_serve(config_file=str(config_file), dev_addr=f"127.0.0.1:{port}", livereload=True, build_type="dirty")

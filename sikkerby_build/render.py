@@ -9,10 +9,10 @@ Markdown site engine can build.
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 import re
-import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,7 +66,9 @@ def _fmt_share(value: float | None) -> str:
     return "–" if value is None else f"{charts.fmt_number(value * 100)} %"
 
 
+@functools.lru_cache(maxsize=1)
 def _environment() -> Environment:
+    """One Jinja environment per process: compiled templates are reused across editions and previews."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -83,6 +85,7 @@ def _environment() -> Environment:
     env.filters["num"] = charts.fmt_number
     env.filters["fulfilment"] = compute.format_fulfilment
     env.filters["oneline"] = lambda text: " ".join(str(text or "").split())
+    env.filters["rel"] = lambda target, current: _rel(current, target)
     env.globals.update(
         MARKINGS=compute.MARKINGS,
         CATEGORY_LABELS=CATEGORY_LABELS,
@@ -113,6 +116,7 @@ class _Writer:
     def __init__(self, docs: Path, env: Environment, base_context: dict[str, Any]):
         self.docs, self.env, self.base = docs, env, base_context
         self.result = RenderResult()
+        self.written: set[Path] = set()
 
     def page(self, target: str, template: str, meta: dict[str, Any], **context: Any) -> None:
         body = self.env.get_template(template).render(**self.base, **context, page_path=target)
@@ -120,10 +124,14 @@ class _Writer:
 
     def write(self, target: str, text: str) -> None:
         path = self.docs / target
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        self.written.add(path)
         if target.endswith(".md"):
             self.result.pages.append(target)
+        # Unchanged files are not touched, so a live preview rebuilds only what changed.
+        if path.exists() and path.read_text(encoding="utf-8") == text:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
 
     def chart(self, chart: charts.Chart | None) -> charts.Chart | None:
         if chart is not None:
@@ -173,12 +181,10 @@ def render(
     glossary_tooltips: bool = True,
 ) -> RenderResult:
     docs = staging / "docs"
-    if docs.exists():
-        shutil.rmtree(docs)
-    docs.mkdir(parents=True)
+    docs.mkdir(parents=True, exist_ok=True)
+    before = {p for p in docs.rglob("*") if p.is_file()}
     t = data.tables
     env = _environment()
-    env.filters["rel"] = lambda target, current: _rel(current, target)
     focus_areas = {f["id"]: f for f in sorted(t.get("focus_areas", []), key=lambda r: r["number"])}
     principles = {p["id"]: p for p in sorted(t.get("principles", []), key=lambda r: r["number"])}
     rubric: dict[tuple[str, int], dict[str, Any]] = {(r["criterion"], r["level"]): r for r in t.get("rubric", [])}
@@ -334,16 +340,21 @@ def render(
     (staging / "figures.yml").write_text(yaml.safe_dump({"figures": _macro_figures(model)}, allow_unicode=True, sort_keys=True), encoding="utf-8")
 
     # -- downloads and assets
-    downloads.write(docs / "data", data, model)
+    for path in downloads.write(docs / "data", data, model):
+        w.written.add(path)
     if PLOTLY_BUNDLE.exists():
         target_js = docs / "assets" / "javascripts" / "plotly-basic.min.js"
         target_js.parent.mkdir(parents=True, exist_ok=True)
         # The only third-party URL in the bundle is the default topojson location for geo maps,
         # which the basic bundle cannot draw; point it at the site so no file names a CDN.
         bundle = PLOTLY_BUNDLE.read_text(encoding="utf-8").replace('"https://cdn.plot.ly/un/"', '"topojson/"')
-        target_js.write_text(bundle, encoding="utf-8")
+        if not target_js.exists() or target_js.read_text(encoding="utf-8") != bundle:
+            target_js.write_text(bundle, encoding="utf-8")
+        w.written.add(target_js)
     else:
         raise FileNotFoundError(f"{PLOTLY_BUNDLE} mangler: kør 'npm ci' i projektets rod (se README).")
+    for stale in before - w.written:  # pages of removed records
+        stale.unlink()
     return w.result
 
 

@@ -7,6 +7,7 @@ javascript: URLs, style) is dropped, so data can never inject markup or script.
 
 from __future__ import annotations
 
+import functools
 import html
 
 import markdown
@@ -22,6 +23,7 @@ URL_SCHEMES = {"http", "https", "mailto"}
 _md = markdown.Markdown(extensions=["sane_lists"])
 
 
+@functools.lru_cache(maxsize=50_000)
 def markdown_to_safe_html(text: str | None) -> str:
     """Markdown from data -> sanitized HTML fragment (one line per block, no blank lines)."""
     if not text:

@@ -323,6 +323,13 @@ def _shorten(text: str, limit: int = 90) -> str:
 # ---------------------------------------------------------------- entry point
 
 
+def revalidate_content(previous: Report, data_dir: Path, content_dir: Path) -> Report:
+    """After an edit to content/ only: keep the data findings, re-check the content pages."""
+    report = Report([p for p in previous.problems if not p.file.startswith("content/")])
+    report.extend(_content_rules(load_data(Path(data_dir)), load_content(Path(content_dir))))
+    return report
+
+
 def validate(data_dir: Path, content_dir: Path | None = None) -> Report:
     data_dir = Path(data_dir)
     report = Report()
