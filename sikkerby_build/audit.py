@@ -59,6 +59,28 @@ def _fragments(value: str) -> list[str]:
     return pieces
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _find_needles(texts: dict[str, str], needles: dict[str, str]) -> list[tuple[str, str]]:
+    """(file, needle) for every needle that occurs in a file.
+
+    A word index narrows each needle to the files that contain all of its words; only those
+    are searched for the exact string. (A regex alternation of ~1,000 internal values over
+    every file took 28 s for 1,000 pages; this takes about a second.)
+    """
+    files_by_word: dict[str, set[str]] = {}
+    for rel, text in texts.items():
+        for word in set(_WORD.findall(text.lower())):
+            files_by_word.setdefault(word, set()).add(rel)
+    hits = []
+    for needle in needles:
+        words = set(_WORD.findall(needle.lower()))
+        candidates = set(texts) if not words else set.intersection(*(files_by_word.get(w, set()) for w in words))
+        hits.extend((rel, needle) for rel in sorted(candidates) if needle in texts[rel])
+    return sorted(hits)
+
+
 def internal_page_urls(data: EditionData) -> list[str]:
     urls = []
     for path in data.internal_pages:
@@ -73,26 +95,25 @@ def _strip_own_urls(text: str, site_url: str | None) -> str:
 
 def audit(site_dir: Path, data: EditionData, site_url: str | None = None) -> list[Problem]:
     problems: list[Problem] = []
-    needles: list[tuple[str, str]] = []
+    needles: dict[str, str] = {}  # fragment -> the internal value it comes from
     if data.is_public:
         for value in data.internal_values:
-            needles.extend((value, piece) for piece in _fragments(value))
-        needles.extend((url, url) for url in internal_page_urls(data))
-    pattern = re.compile("|".join(re.escape(n) for _, n in needles)) if needles else None
-    origin = {n: v for v, n in needles}
+            for piece in _fragments(value):
+                needles.setdefault(piece, value)
+        for url in internal_page_urls(data):
+            needles.setdefault(url, url)
+    texts: dict[str, str] = {}
     for path in sorted(site_dir.rglob("*")):
         if not path.is_file() or path.suffix not in TEXT_SUFFIXES:
             continue
         rel = path.relative_to(site_dir).as_posix()
-        text = _read_text(path)
-        if pattern is not None:
-            for match in sorted({m.group(0) for m in pattern.finditer(text)}):
-                problems.append(
-                    Problem("internal-leak", rel, f"Intern værdi fundet i den offentlige udgave: \"{origin[match][:80]}\"")
-                )
+        text = texts[rel] = _read_text(path)
         for match in sorted(set(FORBIDDEN_HOSTS.findall(text))):
             problems.append(Problem("third-party-host", rel, f"Filen nævner en tredjepartsvært: {match}"))
         own = _strip_own_urls(text, site_url)
         if path.suffix in {".html", ".css"} and (LOADING_URL.search(own) or CSS_URL.search(own)):
             problems.append(Problem("third-party-request", rel, "Siden henter en ressource fra en anden server."))
+    if needles:
+        for rel, needle in _find_needles(texts, needles):
+            problems.append(Problem("internal-leak", rel, f"Intern værdi fundet i den offentlige udgave: \"{needles[needle][:80]}\""))
     return problems

@@ -52,15 +52,29 @@ class Chart:
         return buffer.getvalue()
 
 
-def _fig(fig: go.Figure, **layout: Any) -> dict[str, Any]:
-    """Traces are built and validated by plotly; the layout is a plain dict.
+class _Figure:
+    """Collects plotly traces (graph_objects, validated by plotly) into a figure spec.
 
-    fig.update_layout validates the whole template and costs ~30 ms a figure; with no template
-    plotly.js draws the same plain style ('none'), so the layout is set directly.
+    A go.Figure costs ~7 ms to create and serialise (template deep copies) and update_layout
+    ~30 ms; building the validated traces alone and a plain layout dict is ~10x faster, and
+    plotly.js draws the same plain style as template 'none' when no template is given.
     """
-    spec = fig.to_plotly_json()
-    spec["layout"] = {**_LAYOUT, **{k: v for k, v in layout.items() if v is not None}}
-    return spec
+
+    def __init__(self) -> None:
+        self.traces: list[Any] = []
+
+    def add_bar(self, **kwargs: Any) -> None:
+        self.traces.append(go.Bar(**kwargs))
+
+    def add_scatter(self, **kwargs: Any) -> None:
+        self.traces.append(go.Scatter(**kwargs))
+
+
+def _fig(fig: _Figure, **layout: Any) -> dict[str, Any]:
+    return {
+        "data": [trace.to_plotly_json() for trace in fig.traces],
+        "layout": {**_LAYOUT, **{k: v for k, v in layout.items() if v is not None}},
+    }
 
 
 def fmt_number(value: float | None, decimals: int = 0) -> str:
@@ -76,7 +90,7 @@ def measurement_chart(chart_id: str, activity_name: str, year: int, rows: list[d
     if not numeric:
         return None
     labels = [f"Målepunkt {r['position']}" for r in numeric]
-    fig = go.Figure()
+    fig = _Figure()
     fig.add_bar(name="Før", x=labels, y=[r["value_before"] for r in numeric], marker_color=PALETTE["muted"])
     fig.add_bar(name="Efter", x=labels, y=[r["value_after"] for r in numeric], marker_color=PALETTE["primary"])
     crit = [r.get("value_criterion") for r in numeric]
@@ -110,7 +124,7 @@ def measurement_chart(chart_id: str, activity_name: str, year: int, rows: list[d
 
 def goal_chart(goal: dict[str, Any]) -> Chart:
     """Baseline and observations per series, the target at the deadline, and the honest gap."""
-    fig = go.Figure()
+    fig = _Figure()
     rows: list[list[Any]] = []
     years: set[int] = set()
     colours = [PALETTE["primary"], PALETTE["secondary"], PALETTE["muted"]]
@@ -170,7 +184,7 @@ def budget_effect_chart(points: list[dict[str, Any]]) -> Chart | None:
     """Yearly budget (mio. kr.) against total effect score for scored activities."""
     if not points:
         return None
-    fig = go.Figure()
+    fig = _Figure()
     fig.add_scatter(
         x=[p["budget_dkk"] / 1e6 for p in points], y=[p["score"] for p in points], mode="markers",
         text=[p["name"] for p in points], hovertemplate="%{text}<br>%{x:.1f} mio. kr.<br>Effektscore %{y}<extra></extra>",
@@ -200,7 +214,7 @@ def score_distribution_chart(scores: list[int], year_label: str) -> Chart | None
         return None
     bins = list(range(4, 21))
     counts = [scores.count(b) for b in bins]
-    fig = go.Figure()
+    fig = _Figure()
     fig.add_bar(x=[str(b) for b in bins], y=counts, marker_color=PALETTE["primary"], name="Aktiviteter")
     summary = (
         f"{len(scores)} aktiviteter har en samlet effektscore. Laveste {min(scores)}, højeste {max(scores)} af 20; "
@@ -221,7 +235,7 @@ def score_distribution_chart(scores: list[int], year_label: str) -> Chart | None
 def marking_chart(counts: dict[str, int], labels: dict[str, str], year_label: str) -> Chart:
     keys = [k for k in labels if counts.get(k)]
     colours = {"all": "#2e7d32", "partly": "#8a6d00", "none": "#b3261e", "not_assessable": "#5f6b76", "no_followup": "#9aa5b1"}
-    fig = go.Figure()
+    fig = _Figure()
     fig.add_bar(x=[labels[k] for k in keys], y=[counts[k] for k in keys], marker_color=[colours[k] for k in keys], name="Opfølgninger")
     summary = "Målopfyldelse: " + "; ".join(f"{labels[k].lower()}: {counts[k]}" for k in keys) + "."
     return Chart(

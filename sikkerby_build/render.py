@@ -189,6 +189,7 @@ def render(
     principles = {p["id"]: p for p in sorted(t.get("principles", []), key=lambda r: r["number"])}
     rubric: dict[tuple[str, int], dict[str, Any]] = {(r["criterion"], r["level"]): r for r in t.get("rubric", [])}
     criterion_names = {r["criterion"]: r["name"] for r in t.get("rubric", [])}
+    justifications = {(s["activity_id"], s["year"], s["criterion"]): s["justification"] for s in t.get("effect_scores", [])}
     administrations = {a["code"]: a for a in t.get("administrations", [])}
     goals_by_focus = compute.group_by(model.goals, "focus_area_id")
     warnings_by_activity: dict[str, list[Problem]] = {}
@@ -232,10 +233,7 @@ def render(
                             "name": criterion_names.get(c, c),
                             "score": f["score"].parts.get(c),
                             "level_text": (rubric.get((c, f["score"].parts[c])) or {}).get("text") if c in f["score"].parts else None,
-                            "justification": next(
-                                (s["justification"] for s in t.get("effect_scores", []) if s["activity_id"] == activity["id"] and s["year"] == f["year"] and s["criterion"] == c),
-                                None,
-                            ),
+                            "justification": justifications.get((activity["id"], f["year"], c)),
                         }
                         for c in compute.CRITERIA
                     ],
