@@ -72,8 +72,10 @@ def test_public_page_types(page, public_url, path):
     page.wait_for_load_state("load")
     assert page.locator("html").get_attribute("lang") == "da"
     assert page.locator("h1").count() == 1
-    if page.locator("[data-sb-chart]").count():
-        page.wait_for_selector("[data-sb-chart][data-drawn] svg", timeout=15000)
+    charts = page.locator("[data-sb-chart]")
+    for i in range(charts.count()):  # charts are drawn when scrolled near the viewport
+        charts.nth(i).scroll_into_view_if_needed()
+        page.wait_for_selector(f"#{charts.nth(i).get_attribute('id')}[data-drawn] svg", timeout=15000)
     assert _axe(page) == []
     assert watch.errors == []
     assert watch.external == []
@@ -107,7 +109,11 @@ def test_charts_draw_after_instant_navigation(page, public_url):
     assert page.evaluate("typeof window.Plotly") == "undefined"  # no plotly on a page without charts
     page.evaluate("() => { window.__marker = 'same document' }")
     page.get_by_role("link", name="Resultater", exact=True).first.click()
+    page.wait_for_selector("#chart-maalopfyldelse", state="attached")
+    page.locator("#chart-maalopfyldelse").scroll_into_view_if_needed()
     page.wait_for_selector("#chart-maalopfyldelse[data-drawn] svg", timeout=15000)
+    page.locator("#chart-effektscorer").scroll_into_view_if_needed()
+    page.wait_for_selector("#chart-effektscorer[data-drawn] svg", timeout=15000)
     assert page.evaluate("window.__marker") == "same document", "instant navigation did not happen"
     assert page.locator(".sb-chart__plot svg.main-svg").count() >= 2
     assert watch.errors == []
@@ -178,6 +184,7 @@ def test_keyboard_walk_through_filters_and_chart_tabs(page, public_url):
     assert _visible_rows(page) < len(_activity_rows())
 
     page.goto(public_url + "maal/effektmaal-2/")
+    page.locator("[data-sb-chart]").scroll_into_view_if_needed()
     page.wait_for_selector("[data-sb-chart][data-drawn]")
     page.focus("#chart-effektmaal-2-tab-1")
     page.keyboard.press("ArrowRight")

@@ -21,18 +21,29 @@
     return plotlyLoading;
   }
 
+  function drawChart(el) {
+    if (el.hasAttribute("data-drawn") || el.hasAttribute("data-drawing")) return;
+    el.setAttribute("data-drawing", "");
+    loadPlotly().then(function (Plotly) {
+      var spec = JSON.parse(el.getAttribute("data-figure"));
+      return Plotly.newPlot(el, spec.data, spec.layout, {
+        displaylogo: false, responsive: true, locale: "da",
+        modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"]
+      });
+    }).then(function () { el.setAttribute("data-drawn", ""); });
+  }
+
+  /* plotly.js (~390 KB gzip) is fetched only when a chart comes near the viewport. */
   function drawCharts() {
     var plots = document.querySelectorAll("[data-sb-chart]:not([data-drawn])");
     if (!plots.length) return;
-    loadPlotly().then(function (Plotly) {
-      plots.forEach(function (el) {
-        var spec = JSON.parse(el.getAttribute("data-figure"));
-        Plotly.newPlot(el, spec.data, spec.layout, {
-          displaylogo: false, responsive: true, locale: "da",
-          modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"]
-        }).then(function () { el.setAttribute("data-drawn", ""); });
+    if (!("IntersectionObserver" in window)) { plots.forEach(drawChart); return; }
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) { observer.unobserve(entry.target); drawChart(entry.target); }
       });
-    });
+    }, { rootMargin: "300px 0px" });
+    plots.forEach(function (el) { observer.observe(el); });
   }
 
   /* ---------------- explorer ---------------- */
