@@ -19,7 +19,7 @@ from pathlib import Path
 
 from . import audit as audit_stage
 from . import compute, edition, engine, render
-from .load import load_content, load_data
+from .load import ContentPage, Dataset, load_content, load_data
 from .problems import Problem, Report, ValidationFailed
 from .validate import validate
 
@@ -65,9 +65,10 @@ def stage(
     staging: Path,
     report: Report,
     threshold: int = edition.DEFAULT_THRESHOLD,
+    loaded: tuple[Dataset, list[ContentPage]] | None = None,
 ) -> tuple[edition.EditionData, render.RenderResult]:
-    dataset = load_data(data_dir)
-    pages = load_content(content_dir)
+    """Everything before the engine: select the edition, compute, render into ``staging``."""
+    dataset, pages = loaded or (load_data(data_dir), load_content(content_dir))
     data = edition.select(dataset, pages, edition_name, threshold)
     model = compute.build_model(data.tables)
     result = render.render(data, model, staging, report.warnings)
@@ -104,13 +105,14 @@ def build(
     out_dir.mkdir(parents=True, exist_ok=True)
     result = BuildResult(report=report)
     built: list[tuple[Path, Path]] = []
+    loaded = (load_data(data_dir), load_content(content_dir))  # once for all editions
     try:
         for name in editions:
             started = time.perf_counter()
             staging = Path(tempfile.mkdtemp(prefix=f"sikkerby-{name}-"))
             try:
                 progress(f"{name}: genererer sider …")
-                data, rendered = stage(name, Path(data_dir), Path(content_dir), staging, report, threshold)
+                data, rendered = stage(name, data_dir, content_dir, staging, report, threshold, loaded)
                 progress(f"{name}: bygger {len(rendered.pages)} sider med MkDocs …")
                 new_site = out_dir / f".{name}.new"
                 if new_site.exists():

@@ -10,7 +10,6 @@ Markdown site engine can build.
 from __future__ import annotations
 
 import functools
-import json
 import posixpath
 import re
 from collections import Counter
@@ -371,10 +370,3 @@ def _macro_figures(model: compute.Model) -> dict[str, Any]:
         "indikatorer": f["indicators"],
         "aar": ", ".join(str(y) for y in f["followup_years"]),
     }
-
-
-def slug_anchor(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-json_dumps = json.dumps
