@@ -137,6 +137,13 @@ def goal_chart(goal: dict[str, Any]) -> Chart:
         )
         rows.extend([[o["year"], series, o["value"], o["unit"], o["source"]] for o in obs])
     target, deadline = goal.get("target_value"), goal.get("deadline_year")
+    primary = sorted((o for o in goal["observations"] if o["series"] == goal.get("primary_series")), key=lambda o: o["year"])
+    if target is not None and deadline is not None and primary and primary[0]["year"] < deadline:
+        # The path the goal needs: a straight dashed line from the baseline to the target.
+        fig.add_scatter(
+            name="Nødvendig udvikling", x=[str(primary[0]["year"]), str(deadline)], y=[primary[0]["value"], target],
+            mode="lines", line=dict(dash="dash", color=PALETTE["target"], width=2), hoverinfo="skip",
+        )
     if target is not None and deadline is not None:
         years.add(deadline)
         fig.add_scatter(
