@@ -11,6 +11,7 @@ project rules that a Table Schema cannot express, and data-quality warnings.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from pathlib import Path
 from typing import Any
@@ -232,6 +233,12 @@ def _content_rules(dataset: Dataset, pages: list[ContentPage]) -> list[Problem]:
     return problems
 
 
+def _followup_warning(
+    into: list[Problem], who: str, line: int, subject: str, kind: str, message: str, field: str | None = None
+) -> None:
+    into.append(Problem(kind, "followups.csv", f"{who}: {message}", row=line, field=field, severity="warning", subject=subject))
+
+
 def quality_warnings(dataset: Dataset) -> list[Problem]:
     """Data-quality findings in the source itself: reported, not fixed."""
     warnings: list[Problem] = []
@@ -245,57 +252,28 @@ def quality_warnings(dataset: Dataset) -> list[Problem]:
         line = lines[key]
         computed = compute.fulfilment_from_rows(rows_by_followup.get(key, []))
         reported = compute.Fulfilment(row["criteria_met"], row["criteria_total"])
+        warn = functools.partial(_followup_warning, warnings, who, line, row["activity_id"])
+
         if not compute.fulfilment_agrees(reported, computed):
-            warnings.append(
-                Problem(
-                    "fulfilment-mismatch",
-                    "followups.csv",
-                    f"{who}: rapporten angiver målopfyldelse {compute.format_fulfilment(reported)}, "
-                    f"men målepunkterne giver {compute.format_fulfilment(computed)}.",
-                    row=line,
-                    field="criteria_met",
-                    severity="warning",
-                    subject=row["activity_id"],
-                )
+            warn(
+                "fulfilment-mismatch",
+                f"rapporten angiver målopfyldelse {compute.format_fulfilment(reported)}, "
+                f"men målepunkterne giver {compute.format_fulfilment(computed)}.",
+                "criteria_met",
             )
         scores = scores_by_followup.get(key, {})
         stated = row["effect_score_total"]
         if scores and stated is not None and sum(scores.values()) != stated:
-            warnings.append(
-                Problem(
-                    "effect-total-mismatch",
-                    "followups.csv",
-                    f"{who}: samlet effektscore er angivet som {stated}, men A1+A2+A3+A4 = "
-                    f"{'+'.join(str(scores[c]) for c in sorted(scores))} = {sum(scores.values())}.",
-                    row=line,
-                    field="effect_score_total",
-                    severity="warning",
-                    subject=row["activity_id"],
-                )
+            parts = "+".join(str(scores[c]) for c in sorted(scores))
+            warn(
+                "effect-total-mismatch",
+                f"samlet effektscore er angivet som {stated}, men A1+A2+A3+A4 = {parts} = {sum(scores.values())}.",
+                "effect_score_total",
             )
         if stated is not None and not scores:
-            warnings.append(
-                Problem(
-                    "effect-total-without-scores",
-                    "followups.csv",
-                    f"{who}: samlet effektscore {stated} er angivet, men A1–A4 mangler.",
-                    row=line,
-                    field="effect_score_total",
-                    severity="warning",
-                    subject=row["activity_id"],
-                )
-            )
+            warn("effect-total-without-scores", f"samlet effektscore {stated} er angivet, men A1–A4 mangler.", "effect_score_total")
         if scores and len(scores) < 4:
-            warnings.append(
-                Problem(
-                    "effect-scores-incomplete",
-                    "followups.csv",
-                    f"{who}: kun {', '.join(sorted(scores))} er scoret; effektscoren kræver A1–A4.",
-                    row=line,
-                    severity="warning",
-                    subject=row["activity_id"],
-                )
-            )
+            warn("effect-scores-incomplete", f"kun {', '.join(sorted(scores))} er scoret; effektscoren kræver A1–A4.")
     for resource in ("activities", "followups"):
         id_field = "id" if resource == "activities" else "activity_id"
         for line, row in enumerate(dataset.table(resource), start=2):
