@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .edition import EditionData
 from .problems import Problem
+from .render import urls
 
 TEXT_SUFFIXES = {".html", ".json", ".xml", ".csv", ".js", ".txt", ".css", ".svg", ".md", ".gz", ".map"}
 FORBIDDEN_HOSTS = re.compile(
@@ -82,11 +83,13 @@ def _find_needles(texts: dict[str, str], needles: dict[str, str]) -> list[tuple[
 
 
 def internal_page_urls(data: EditionData) -> list[str]:
-    urls = []
+    """The addresses internal content pages would be served at (from the same URL module as render)."""
+    found = []
     for path in data.internal_pages:
-        stem = path[:-3] if path.endswith(".md") else path
-        urls.append(stem.removesuffix("/index") + "/")
-    return urls
+        target = urls.content_page(path)
+        if target is not None and urls.page_url(target):
+            found.append(urls.page_url(target))
+    return found
 
 
 def _strip_own_urls(text: str, site_url: str | None) -> str:

@@ -122,7 +122,7 @@ def measurement_chart(chart_id: str, activity_name: str, year: int, rows: list[d
     )
 
 
-def goal_chart(goal: dict[str, Any]) -> Chart:
+def goal_chart(goal: dict[str, Any], status_label: str) -> Chart:
     """Baseline and observations per series, the target at the deadline, and the honest gap."""
     fig = _Figure()
     rows: list[list[Any]] = []
@@ -166,9 +166,9 @@ def goal_chart(goal: dict[str, Any]) -> Chart:
         if target is not None and deadline is not None:
             summary += f" Målet er {fmt_number(target, 2 if target % 1 else 0)} {unit} senest {deadline}."
         if missing:
-            summary += f" Der er ikke indberettet data for {missing[0]}–{missing[-1]}; status: {goal['progress'].label.lower()}."
+            summary += f" Der er ikke indberettet data for {missing[0]}–{missing[-1]}; status: {status_label.lower()}."
         else:
-            summary += f" Status: {goal['progress'].label.lower()}."
+            summary += f" Status: {status_label.lower()}."
     else:
         summary = "Der er ingen data indberettet for dette effektmål endnu."
     return Chart(

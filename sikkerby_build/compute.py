@@ -72,15 +72,6 @@ def format_fulfilment(f: Fulfilment) -> str:
     return f"{f.met}/{f.total}" if f.assessable else "ikke vurderbar"
 
 
-MARKINGS = {
-    "all": ("Alle kriterier opfyldt", "sb-mark--all"),
-    "partly": ("Delvist opfyldt", "sb-mark--partly"),
-    "none": ("Ingen kriterier opfyldt", "sb-mark--none"),
-    "not_assessable": ("Kan ikke vurderes", "sb-mark--na"),
-    "no_followup": ("Ingen opfølgning", "sb-mark--nofollowup"),
-}
-
-
 def fulfilment_marking(f: Fulfilment | None) -> str:
     """all / partly / none / not_assessable / no_followup. 'No data' is never 'none'."""
     if f is None:
@@ -93,6 +84,17 @@ def fulfilment_marking(f: Fulfilment | None) -> str:
     if f.met == 0:
         return "none"
     return "partly"
+
+
+def missing_facts(activity: Row, administrations: list[str], districts: list[str]) -> list[str]:
+    """Which registry facts an activity lacks (for the reporting-status page)."""
+    checks = [
+        ("budget", activity.get("budget_dkk") is None),
+        ("kategori", not activity.get("prevention_category")),
+        ("område", not districts),
+        ("forvaltning", not administrations),
+    ]
+    return [name for name, missing in checks if missing]
 
 
 # ---------------------------------------------------------------- eligibility
@@ -126,16 +128,7 @@ def effect_model_eligibility(activity: Row) -> Eligibility:
 # ---------------------------------------------------------------- progress
 
 
-PROGRESS_LABELS = {
-    "achieved": "Mål nået",
-    "on_track": "På rette vej",
-    "some_progress": "Nogen fremgang",
-    "deterioration": "Tilbagegang",
-    "not_enough_data": "Ikke nok data",
-    "improving": "Udvikler sig i den ønskede retning",
-    "worsening": "Udvikler sig i den forkerte retning",
-    "unchanged": "Uændret",
-}
+PROGRESS_STATUSES = ("achieved", "on_track", "some_progress", "deterioration", "not_enough_data", "improving", "worsening", "unchanged")
 ON_TRACK_RATIO = 0.95
 
 
@@ -145,10 +138,6 @@ class Progress:
     observed_rate: float | None = None
     required_rate: float | None = None
     method: str = ""
-
-    @property
-    def label(self) -> str:
-        return PROGRESS_LABELS[self.status]
 
 
 def _annual_rate(start: float, end: float, years: float) -> tuple[float, str]:
@@ -275,16 +264,62 @@ def summarise(
 
 
 @dataclass
+class Reference:
+    """Lookup tables of the programme's vocabulary, ordered as the pages show them."""
+
+    focus_areas: dict[str, Row]
+    principles: dict[str, Row]
+    administrations: dict[str, Row]
+    rubric: list[Row]
+    criterion_names: dict[str, str]
+    glossary: list[Row]
+    key_figures: list[Row]
+    periods: list[Row]
+
+
+def build_reference(t: dict[str, list[Row]]) -> Reference:
+    return Reference(
+        focus_areas={f["id"]: f for f in sorted(t.get("focus_areas", []), key=lambda r: r["number"])},
+        principles={p["id"]: p for p in sorted(t.get("principles", []), key=lambda r: r["number"])},
+        administrations={a["code"]: a for a in t.get("administrations", [])},
+        rubric=sorted(t.get("rubric", []), key=lambda r: (r["criterion"], r["level"])),
+        criterion_names={r["criterion"]: r["name"] for r in t.get("rubric", [])},
+        glossary=sorted(t.get("glossary", []), key=lambda g: g["term"].lower()),
+        key_figures=t.get("key_figures", []),
+        periods=t.get("periods", []),
+    )
+
+
+def score_bars(followup: Row, reference: Reference, rubric: dict[tuple[str, int], Row], justifications: dict[tuple, str]) -> list[Row]:
+    """A1–A4 of one follow-up with the rubric's wording for the level and the report's justification."""
+    parts = followup["score"].parts
+    return [
+        {
+            "criterion": c,
+            "name": reference.criterion_names.get(c, c),
+            "score": parts.get(c),
+            "level_text": (rubric.get((c, parts[c])) or {}).get("text") if c in parts else None,
+            "justification": justifications.get((followup["activity_id"], followup["year"], c)),
+        }
+        for c in CRITERIA
+    ]
+
+
+@dataclass
 class Model:
     """Everything the later stages need, computed once."""
 
-    tables: dict[str, list[Row]]
+    reference: Reference
     activities: list[Row]
     followups: list[Row]
     goals: list[Row]
     indicators: list[Row]
     summaries: dict[str, list[Summary]]
     figures: dict[str, Any]
+
+    @property
+    def goals_by_focus(self) -> dict[str, list[Row]]:
+        return group_by(self.goals, "focus_area_id")
 
 
 def _observation_points(observations: list[Row], series: str | None = None) -> list[tuple[int, float]]:
@@ -303,6 +338,9 @@ def build_model(tables: dict[str, list[Row]]) -> Model:
     links_focus = group_by(t.get("activity_focus_areas", []), "activity_id")
     links_district = group_by(t.get("activity_districts", []), "activity_id")
 
+    reference = build_reference(t)
+    rubric = {(r["criterion"], r["level"]): r for r in reference.rubric}
+    justifications = {(s["activity_id"], s["year"], s["criterion"]): s["justification"] for s in t.get("effect_scores", [])}
     followups = []
     for row in sorted(t.get("followups", []), key=lambda r: (r["activity_id"], r["year"])):
         key = (row["activity_id"], row["year"])
@@ -321,6 +359,7 @@ def build_model(tables: dict[str, list[Row]]) -> Model:
                 "score": score,
             }
         )
+        followups[-1]["bars"] = score_bars(followups[-1], reference, rubric, justifications)
     followups_by_activity = group_by(followups, "activity_id")
     latest = {aid: max(fs, key=lambda f: f["year"]) for aid, fs in followups_by_activity.items()}
 
@@ -345,6 +384,7 @@ def build_model(tables: dict[str, list[Row]]) -> Model:
                 "marking": fulfilment_marking(latest_f["fulfilment"] if latest_f else None),
                 "effect_score": latest_f["score"].total if latest_f else None,
                 "eligibility": effect_model_eligibility(a),
+                "missing": missing_facts(a, administrations, [link["district"] for link in links_district.get(aid, [])]),
                 "prevention_category": a.get("prevention_category")
                 or (latest_f["prevention_category"] if latest_f else None),
             }
@@ -410,7 +450,7 @@ def build_model(tables: dict[str, list[Row]]) -> Model:
         "budget_dkk_known": sum(a["budget_dkk"] for a in activities if a.get("budget_dkk") is not None),
     }
     return Model(
-        tables=tables,
+        reference=reference,
         activities=activities,
         followups=followups,
         goals=goals,
@@ -434,5 +474,5 @@ def worked_example() -> dict[str, Any]:
         "observed_rate": progress.observed_rate,
         "required_rate": progress.required_rate,
         "ratio": (progress.observed_rate or 0) / (progress.required_rate or 1),
-        "status": progress.label,
+        "status": progress.status,
     }

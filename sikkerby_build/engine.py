@@ -1,7 +1,10 @@
 """Stage: engine. The staging folder + mkdocs.yml -> a site, via MkDocs Material.
 
-Entry point: ``build_site(staging, edition, site_dir, quiet)``. This is the only module
-that imports mkdocs; replacing the site engine means replacing this file.
+Entry point: ``build_site(staging, edition, site_dir, rendered, settings)``. This is the only
+module that knows MkDocs and Material: it turns render's neutral results into MkDocs' files
+(``includes/abbreviations.md`` for Material's tooltips, ``figures.yml`` for mkdocs-macros, the
+``nav`` of the per-edition config) and page metadata (``hide``, ``render_macros``). Replacing the
+site engine means replacing this file.
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-BASE_CONFIG = ROOT / "mkdocs.yml"
+from .render import urls
+from .render.page import Page, RenderResult
+from .settings import TOOL_ROOT, Settings
 
 
 class EngineFailed(Exception):
@@ -30,41 +34,76 @@ def source_date_epoch() -> str:
         return os.environ["SOURCE_DATE_EPOCH"]
     try:
         out = subprocess.run(
-            ["git", "-C", str(ROOT), "log", "-1", "--format=%ct"], capture_output=True, text=True, check=True
+            ["git", "-C", str(TOOL_ROOT), "log", "-1", "--format=%ct"], capture_output=True, text=True, check=True
         ).stdout.strip()
         return out or "0"
     except (OSError, subprocess.CalledProcessError):
         return "0"
 
 
-def edition_config(staging: Path, edition: str, site_dir: Path, site_url: str | None = None) -> dict[str, Any]:
-    """The base mkdocs.yml with the edition's overlay (extra.editions.<edition>) merged in."""
-    config = yaml.safe_load(BASE_CONFIG.read_text(encoding="utf-8"))
+def adapt_meta(meta: dict[str, Any], page: Page) -> dict[str, Any]:
+    """Render's neutral page metadata -> Material's and mkdocs-macros' front matter keys."""
+    adapted = dict(meta)
+    if page.layout == "landing":
+        adapted["hide"] = ["toc"]
+    if page.live_figures:
+        adapted["render_macros"] = True
+    return adapted
+
+
+def mkdocs_nav(items: list[urls.NavItem]) -> list[Any]:
+    """The site's navigation in mkdocs.yml's format (a section's index page as a bare path)."""
+    out: list[Any] = []
+    for item in items:
+        if item.children:
+            out.append({item.title: mkdocs_nav(list(item.children))})
+        elif item.title is None:
+            out.append(item.path)
+        else:
+            out.append({item.title: item.path})
+    return out
+
+
+def write_engine_files(staging: Path, rendered: RenderResult) -> None:
+    """Glossary tooltips (Material's abbr via snippets auto-append) and live figures (macros)."""
+    lines = [f"*[{a.term}]: {a.definition}" for a in rendered.abbreviations]
+    (staging / "includes").mkdir(exist_ok=True)
+    (staging / "includes" / "abbreviations.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    figures = yaml.safe_dump({"figures": rendered.figures}, allow_unicode=True, sort_keys=True)
+    (staging / "figures.yml").write_text(figures, encoding="utf-8")
+
+
+def edition_config(
+    staging: Path, edition: str, site_dir: Path, rendered: RenderResult, settings: Settings
+) -> dict[str, Any]:
+    """The base mkdocs.yml with the edition's overlay (extra.editions.<edition>) and the nav merged in."""
+    config = yaml.safe_load(settings.mkdocs_config.read_text(encoding="utf-8"))
     overlay = copy.deepcopy(config["extra"]["editions"][edition])
     config["extra"]["edition"] = edition
     config["site_name"] = overlay.pop("site_name", config["site_name"])
-    config["nav"] = config["nav"] + overlay.pop("extra_nav", [])
-    if site_url is not None:
-        config["site_url"] = site_url
+    config["nav"] = mkdocs_nav(urls.site_nav(rendered.report_years, rendered.nav_pages, internal=edition == "internal"))
+    if settings.site_url is not None:
+        config["site_url"] = settings.site_url
     config["docs_dir"] = str(staging / "docs")
     config["site_dir"] = str(site_dir)
-    config["theme"]["custom_dir"] = str(ROOT / "overrides" / "theme")
+    config["theme"]["custom_dir"] = str(settings.theme)
     for ext in config["markdown_extensions"]:
         if isinstance(ext, dict) and "pymdownx.snippets" in ext:
             ext["pymdownx.snippets"]["base_path"] = [str(staging / "includes")]
     return config
 
 
-def build_site(staging: Path, edition: str, site_dir: Path, quiet: bool = True, site_url: str | None = None) -> None:
+def build_site(staging: Path, edition: str, site_dir: Path, rendered: RenderResult, settings: Settings, quiet: bool = True) -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch()
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
+    write_engine_files(staging, rendered)
     config_file = staging / "mkdocs.yml"
     config_file.write_text(
-        yaml.safe_dump(edition_config(staging, edition, site_dir, site_url), allow_unicode=True, sort_keys=False),
+        yaml.safe_dump(edition_config(staging, edition, site_dir, rendered, settings), allow_unicode=True, sort_keys=False),
         encoding="utf-8",
     )
     logger = logging.getLogger("mkdocs")
@@ -121,12 +160,13 @@ def _neutralise_third_party_loaders(site_dir: Path) -> None:
             asset.write_text(stripped, encoding="utf-8")
 
 
-def serve(staging: Path, edition: str, port: int) -> None:
+def serve(staging: Path, edition: str, port: int, rendered: RenderResult, settings: Settings) -> None:
     """Live-reloading preview of an edition (MkDocs' dev server on the staging folder)."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    config = edition_config(staging, edition, staging / "site")
+    write_engine_files(staging, rendered)
+    config = edition_config(staging, edition, staging / "site", rendered, settings)
     # A preview must survive warnings (MkDocs warns about every dirty rebuild); the real build is strict.
     config["strict"] = False
     config_file = staging / "mkdocs.yml"

@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import audit as audit_stage
-from . import compute, edition, engine, render
+from . import compute, edition, engine, render, settings
 from .load import ContentPage, Dataset, load_content, load_data
 from .problems import Problem, Report, ValidationFailed
+from .settings import Settings
 from .validate import validate
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = settings.TOOL_ROOT
 DEFAULT_DATA = ROOT / "data"
 DEFAULT_CONTENT = ROOT / "content"
 
@@ -60,18 +61,16 @@ def _quiet(_: str) -> None:
 
 def stage(
     edition_name: str,
-    data_dir: Path,
-    content_dir: Path,
+    config: Settings,
     staging: Path,
     report: Report,
-    threshold: int = edition.DEFAULT_THRESHOLD,
     loaded: tuple[Dataset, list[ContentPage]] | None = None,
 ) -> tuple[edition.EditionData, render.RenderResult]:
     """Everything before the engine: select the edition, compute, render into ``staging``."""
-    dataset, pages = loaded or (load_data(data_dir), load_content(content_dir))
-    data = edition.select(dataset, pages, edition_name, threshold)
+    dataset, pages = loaded or (load_data(config.data_dir), load_content(config.content_dir))
+    data = edition.select(dataset, pages, edition_name, config.threshold)
     model = compute.build_model(data.tables)
-    result = render.render(data, model, staging, report.warnings)
+    result = render.render(data, model, staging, report.warnings, config, engine.adapt_meta)
     return data, result
 
 
@@ -94,10 +93,12 @@ def build(
     threshold: int = edition.DEFAULT_THRESHOLD,
     progress: Progress = _quiet,
     site_url: str | None = None,
+    project: Path | None = None,
 ) -> BuildResult:
     editions = list(edition.EDITIONS) if edition_name == "all" else [edition_name]
     progress("validerer data …")
-    data_dir, content_dir = Path(data_dir).resolve(), Path(content_dir).resolve()
+    config = settings.resolve(project or ROOT, data_dir, content_dir, out_dir, threshold, site_url)
+    data_dir, content_dir = config.data_dir, config.content_dir
     report = validate(data_dir, content_dir)
     if not report.ok:
         raise ValidationFailed(report)
@@ -112,12 +113,12 @@ def build(
             staging = Path(tempfile.mkdtemp(prefix=f"sikkerby-{name}-"))
             try:
                 progress(f"{name}: genererer sider …")
-                data, rendered = stage(name, data_dir, content_dir, staging, report, threshold, loaded)
+                data, rendered = stage(name, config, staging, report, loaded)
                 progress(f"{name}: bygger {len(rendered.pages)} sider med MkDocs …")
                 new_site = out_dir / f".{name}.new"
                 if new_site.exists():
                     shutil.rmtree(new_site)
-                engine.build_site(staging, name, new_site, site_url=site_url)
+                engine.build_site(staging, name, new_site, rendered, config)
                 built.append((new_site, out_dir / name))
                 progress(f"{name}: efterkontrol …")
                 problems = audit_stage.audit(new_site, data, site_url)

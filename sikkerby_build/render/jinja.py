@@ -1,0 +1,70 @@
+"""The Jinja environment of the page templates: filters, globals, Danish number formatting.
+
+Templates are autoescaped. Text that arrives in data is Markdown and reaches a page only
+through the ``md`` filter (rendered and sanitized once, here); plain data values are escaped
+by autoescape.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from .. import compute
+from ..charts import fmt_number
+from ..sanitize import markdown_to_safe_html, plain_text
+from . import urls
+
+
+def fmt_dkk(value: float | None) -> str:
+    if value is None:
+        return "Ikke oplyst"
+    if value >= 1_000_000:
+        return f"{fmt_number(value / 1e6, 1)} mio. kr."
+    return f"{fmt_number(value)} kr."
+
+
+def fmt_share(value: float | None) -> str:
+    return "–" if value is None else f"{fmt_number(value * 100)} %"
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")
+
+
+def markdown_escape(text: object) -> str:
+    """Backslash-escape Markdown syntax in data placed in Markdown context (headings)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def load_labels(templates: Path) -> dict[str, Any]:
+    return yaml.safe_load((templates / "labels.yml").read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=4)
+def environment(templates: Path) -> Environment:
+    """One environment per templates folder and process: compiled templates are reused."""
+    env = Environment(
+        loader=FileSystemLoader(templates),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = lambda text: Markup(markdown_to_safe_html(text))
+    env.filters["plain"] = plain_text
+    env.filters["mdesc"] = markdown_escape
+    env.filters["dkk"] = fmt_dkk
+    env.filters["share"] = fmt_share
+    env.filters["num"] = fmt_number
+    env.filters["fulfilment"] = compute.format_fulfilment
+    env.filters["oneline"] = lambda text: " ".join(str(text or "").split())
+    env.filters["rel"] = lambda target, current: urls.rel(current, target)
+    env.globals.update(urls=urls, labels=load_labels(templates), CRITERIA=compute.CRITERIA, SCORE_MAX=compute.EFFECT_SCORE_MAX)
+    return env

@@ -1,0 +1,71 @@
+"""Activity pages and the activity explorer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ... import charts, search_forms
+from ...sanitize import unescaped_text
+from .. import urls
+from ..page import Page
+from ..site import Site
+
+CATEGORY_ORDER = ("primær", "sekundær", "tertiær", "områdebaseret")
+
+
+def generate(site: Site) -> Iterator[Page]:
+    for activity in site.model.activities:
+        yield _activity_page(site, activity)
+    yield _explorer_page(site)
+
+
+def _followup_chart(activity: dict[str, Any], followup: dict[str, Any]) -> charts.Chart | None:
+    return charts.measurement_chart(
+        f"chart-{activity['id']}-{followup['year']}", activity["name"], followup["year"], followup["measurements"], followup["source"]
+    )
+
+
+def _activity_page(site: Site, activity: dict[str, Any]) -> Page:
+    followups = [{**f, "chart": _followup_chart(activity, f)} for f in activity["followups"]]
+    goals_by_focus = site.model.goals_by_focus
+    return Page(
+        path=urls.activity(activity["id"]),
+        template="activity.md.j2",
+        meta={
+            "title": activity["name"],
+            "description": unescaped_text(activity["description"])[:160],
+            "tags": [x for x in [*activity["administrations"], activity["prevention_category"]] if x],
+        },
+        context=dict(
+            a=activity,
+            followups=followups,
+            goals=[g for fa in activity["focus_areas"] for g in goals_by_focus.get(fa, [])],
+            stories=[site.story_link(s) for s in site.stories_of_activity(activity["id"])],
+            quality=site.warnings_about(activity["id"]),
+            search_forms=search_forms.inflections(activity["name"]),
+        ),
+        charts=[f["chart"] for f in followups if f["chart"] is not None],
+    )
+
+
+def explorer_options(site: Site) -> dict[str, list[str]]:
+    acts = site.model.activities
+    return {
+        "forvaltning": sorted({c for a in acts for c in a["administrations"]}),
+        "kategori": [c for c in CATEGORY_ORDER if any(a["prevention_category"] == c for a in acts)],
+        "princip": [p for p in site.ref.principles if any(p in a["principles"] for a in acts)],
+        "omraade": sorted({d for a in acts for d in a["districts"]}),
+    }
+
+
+def _explorer_page(site: Site) -> Page:
+    return Page(
+        path=urls.EXPLORER,
+        template="explorer.md.j2",
+        meta={
+            "title": "Aktiviteter",
+            "description": "Find en Sikker By aktivitet: filtrér efter forvaltning, forebyggelseskategori, princip, område, effektscore og målopfyldelse.",
+        },
+        context=dict(activities=site.model.activities, options=explorer_options(site)),
+    )

@@ -1,0 +1,25 @@
+"""Reference pages: front page, glossary, methodology, open data, and (internal) data quality."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ... import compute
+from .. import urls
+from ..page import Page
+from ..site import Site
+
+
+def generate(site: Site) -> Iterator[Page]:
+    ref = site.ref
+    yield Page(urls.GLOSSARY, "glossary.md.j2", {"title": "Ordliste"}, dict(glossary=ref.glossary))
+    yield Page(urls.METHODOLOGY, "methodology.md.j2", {"title": "Metode"}, dict(rubric=ref.rubric, example=compute.worked_example(), on_track_ratio=compute.ON_TRACK_RATIO))
+    yield Page(urls.OPEN_DATA, "open_data.md.j2", {"title": "Åbne data"}, dict(resources=site.data.descriptor["resources"]))
+    yield Page(
+        urls.HOME, "front.md.j2", {"title": "Sikker By"},
+        dict(front=site.prose.get("front.md"), goals=site.model.goals, stories=site.stories[:3], story_slug=lambda s: urls.story_slug(s.path)),
+        layout="landing",
+    )  # fmt: skip
+    if site.internal:
+        names = {a["id"]: a["name"] for a in site.model.activities}
+        yield Page(urls.DATA_QUALITY, "quality.md.j2", {"title": "Datakvalitet"}, dict(warnings=site.warnings, names=names))

@@ -1,0 +1,79 @@
+"""Results of the effect follow-up: the annual report per year, overview, summaries,
+budget against effect, reporting status."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from ... import charts
+from .. import urls
+from ..page import Page
+from ..site import Site
+from .activities import CATEGORY_ORDER
+
+
+def generate(site: Site) -> Iterator[Page]:
+    for year in site.model.figures["followup_years"]:
+        yield _annual_report(site, year)
+    yield _results_index(site)
+    yield _budget_effect(site)
+    yield Page(urls.STATUS, "status.md.j2", {"title": "Rapporteringsstatus"}, dict(activities=site.model.activities))
+    yield Page(
+        urls.SUMMARIES, "summaries.md.j2", {"title": "Sammenfatning"},
+        dict(summaries=site.model.summaries, participants=site.data.participants),
+    )  # fmt: skip
+
+
+def _annual_report(site: Site, year: int) -> Page:
+    labels = site.labels["categories"]
+    year_followups = [f for f in site.model.followups if f["year"] == year]
+    names = {a["id"]: a["name"] for a in site.model.activities}
+
+    def in_category(category: str) -> list[dict[str, Any]]:
+        chosen = (f for f in year_followups if f["prevention_category"] == category)
+        return sorted(chosen, key=lambda f: names[f["activity_id"]])
+
+    groups = [(c, labels[c], in_category(c)) for c in CATEGORY_ORDER]
+    return Page(
+        urls.annual_report(year), "annual_report.md.j2", {"title": f"Effektopfølgning {year}"},
+        dict(year=year, groups=groups, names=names, followups=year_followups),
+    )  # fmt: skip
+
+
+def _results_index(site: Site) -> Page:
+    model = site.model
+    years = model.figures["followup_years"]
+    year_label = ", ".join(str(y) for y in years) or "–"
+    markings = {k: v["label"] for k, v in site.labels["markings"].items()}
+    marking_chart = charts.marking_chart(dict(Counter(a["marking"] for a in model.activities)), markings, year_label)
+    totals = [f["score"].total for f in model.followups if f["score"].total is not None]
+    score_chart = charts.score_distribution_chart(totals, year_label)
+    return Page(
+        urls.RESULTS, "results.md.j2", {"title": "Resultater"},
+        dict(years=years, marking_chart=marking_chart, score_chart=score_chart, summaries=model.summaries, activities=model.activities),
+        charts=[c for c in (marking_chart, score_chart) if c is not None],
+    )  # fmt: skip
+
+
+def budget_points(site: Site) -> list[dict[str, Any]]:
+    points = []
+    for a in site.model.activities:
+        latest = a["latest"]
+        budget = (latest["budget_dkk"] or a["budget_dkk"]) if latest else None
+        if latest and latest["score"].total is not None and budget is not None:
+            points.append({"name": a["name"], "budget_dkk": budget, "score": latest["score"].total, "year": latest["year"], "id": a["id"]})
+    return points
+
+
+def _budget_effect(site: Site) -> Page:
+    points = budget_points(site)
+    with_budget = {p["id"] for p in points}
+    unscored = [a for a in site.model.activities if a["latest"] and a["latest"]["score"].total is not None and a["id"] not in with_budget]
+    chart = charts.budget_effect_chart(points)
+    return Page(
+        urls.BUDGET_EFFECT, "budget_effect.md.j2", {"title": "Budget og effekt"},
+        dict(chart=chart, points=points, unscored=unscored),
+        charts=[chart] if chart else [],
+    )  # fmt: skip

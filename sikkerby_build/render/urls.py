@@ -1,0 +1,203 @@
+"""Every address of the site, in one place (as datasette's ``Urls`` and Material's
+``_format_path_for_*``): generators, templates (global ``urls``), the audit and the engine's
+navigation all ask this module, so a page's path is spelled once.
+
+Paths are *staged* paths (``aktiviteter/sjakket.md``), relative to the docs folder; ``page_url``
+turns one into the address the site serves (``aktiviteter/sjakket/``).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
+
+# ---------------------------------------------------------------- fixed pages
+
+HOME = "index.md"
+EXPLORER = "aktiviteter/index.md"
+PROGRAMME = "program/index.md"
+VISION = "vision.md"
+KEY_FIGURES = "program/noegletal.md"
+GOALS = "maal/index.md"
+STORIES = "fortaellinger/index.md"
+RESULTS = "resultater/index.md"
+SUMMARIES = "resultater/sammenfatning.md"
+BUDGET_EFFECT = "resultater/budget-og-effekt.md"
+STATUS = "resultater/status.md"
+GLOSSARY = "ordliste.md"
+ABOUT = "om/index.md"
+METHODOLOGY = "om/metode.md"
+EFFECT_MODEL = "om/effektmodel.md"
+COMMUNICATION = "om/kommunikation.md"
+OPEN_DATA = "om/data.md"
+ACCESSIBILITY = "om/tilgaengelighed.md"
+DATA_QUALITY = "intern/datakvalitet.md"
+DOWNLOADS = "data"
+PLOTLY_BUNDLE = "assets/javascripts/plotly-basic.min.js"
+
+# Content files (content/…) that have a fixed place on the site; ``None``: used by a template.
+CONTENT_TARGETS: dict[str, str | None] = {
+    "vision.md": VISION,
+    "about.md": ABOUT,
+    "effect-model.md": EFFECT_MODEL,
+    "communication.md": COMMUNICATION,
+    "key-figures.md": KEY_FIGURES,
+    "accessibility.md": ACCESSIBILITY,
+    "front.md": None,
+}
+STORIES_DIR = "stories/"
+
+
+# ---------------------------------------------------------------- one function per page kind
+
+
+def activity(activity_id: str) -> str:
+    return f"aktiviteter/{activity_id}.md"
+
+
+def goal(goal_id: str) -> str:
+    return f"maal/{goal_id}.md"
+
+
+def focus_area(focus_area_id: str) -> str:
+    return f"program/{focus_area_id}.md"
+
+
+def principle(principle_id: str) -> str:
+    return f"program/{principle_id}.md"
+
+
+def story(slug: str) -> str:
+    return f"fortaellinger/{slug}.md"
+
+
+def annual_report(year: int) -> str:
+    return f"resultater/aarsrapport-{year}.md"
+
+
+def chart_csv(chart_id: str) -> str:
+    return f"{DOWNLOADS}/diagrammer/{chart_id}.csv"
+
+
+def story_slug(content_path: str) -> str:
+    """``stories/deniz.md`` -> ``deniz``."""
+    return content_path[len(STORIES_DIR) : -3]
+
+
+def is_story(content_path: str) -> bool:
+    return content_path.startswith(STORIES_DIR)
+
+
+def content_page(content_path: str) -> str | None:
+    """Where a content file is published (``None``: not a page of its own)."""
+    if is_story(content_path):
+        return story(story_slug(content_path))
+    return CONTENT_TARGETS.get(content_path, content_path)
+
+
+# ---------------------------------------------------------------- addresses
+
+
+def page_url(path: str) -> str:
+    """The address (relative to the site root) a staged file is served at: directory URLs."""
+    if not path.endswith(".md"):
+        return path
+    stem = path[:-3]
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def rel(from_page: str, to_page: str) -> str:
+    """Relative href from one staged page to another page or file, as the browser resolves it."""
+    start = page_url(from_page)
+    start_dir = start if start.endswith("/") or start == "" else posixpath.dirname(start)
+    target = page_url(to_page)
+    relative = posixpath.relpath(target or ".", start_dir or ".")
+    if target.endswith("/") or target == "":
+        relative = relative.rstrip("/") + "/"
+    return relative
+
+
+def href(to_page: str, from_page: str) -> Markup:
+    """``rel`` for templates: an attribute-safe relative href."""
+    return Markup(escape(rel(from_page, to_page)))
+
+
+# ---------------------------------------------------------------- navigation
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One entry of the site navigation: a page, or a section with children (first = its index)."""
+
+    title: str | None
+    path: str | None = None
+    children: tuple[NavItem, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class NavPage:
+    """A content page that places itself in the navigation (front matter ``section``/``nav_title``)."""
+
+    path: str
+    title: str
+    section: str
+    order: int = 100
+
+
+SECTIONS = ("program", "resultater", "om", "intern")
+
+
+def site_nav(report_years: list[int], extra: list[NavPage], internal: bool) -> list[NavItem]:
+    """The whole navigation, from the data (report years) and the content (pages that place themselves)."""
+
+    def placed(section: str) -> tuple[NavItem, ...]:
+        pages = sorted((p for p in extra if p.section == section), key=lambda p: (p.order, p.title.lower()))
+        return tuple(NavItem(p.title, p.path) for p in pages)
+
+    nav = [
+        NavItem("Forside", HOME),
+        NavItem("Aktiviteter", EXPLORER),
+        NavItem(
+            "Program",
+            children=(
+                NavItem(None, PROGRAMME),
+                NavItem("Vision", VISION),
+                NavItem("Effektmål", GOALS),
+                NavItem("Visionsfortællinger", STORIES),
+                *placed("program"),
+            ),
+        ),
+        NavItem(
+            "Resultater",
+            children=(
+                NavItem(None, RESULTS),
+                *(NavItem(f"Effektopfølgning {year}", annual_report(year)) for year in sorted(report_years, reverse=True)),
+                NavItem("Sammenfatning", SUMMARIES),
+                NavItem("Budget og effekt", BUDGET_EFFECT),
+                NavItem("Rapporteringsstatus", STATUS),
+                *placed("resultater"),
+            ),
+        ),
+        NavItem("Ordliste", GLOSSARY),
+        NavItem(
+            "Om",
+            children=(
+                NavItem(None, ABOUT),
+                NavItem("Metode", METHODOLOGY),
+                NavItem("Effektmodellen", EFFECT_MODEL),
+                NavItem("Kommunikation", COMMUNICATION),
+                NavItem("Åbne data", OPEN_DATA),
+                NavItem("Tilgængelighed", ACCESSIBILITY),
+                *placed("om"),
+            ),
+        ),
+    ]
+    if internal:
+        nav.append(NavItem("Intern", children=(NavItem("Datakvalitet", DATA_QUALITY), *placed("intern"))))
+    return nav
