@@ -8,10 +8,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import pipeline
+from . import engine, pipeline
 from .edition import DEFAULT_THRESHOLD
 from .engine import EngineFailed
 from .problems import Report, ValidationFailed
+from .settings import Settings, resolve
 from .validate import validate
 
 
@@ -23,8 +24,16 @@ def _progress(quiet: bool):
     return report
 
 
+def _settings(args: argparse.Namespace) -> Settings:
+    """The project is the current folder (or --project); --data/--content/--out override parts of it."""
+    return resolve(
+        args.project, args.data, args.content, getattr(args, "out", None), getattr(args, "threshold", DEFAULT_THRESHOLD), getattr(args, "site_url", None)
+    )
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
-    report = validate(Path(args.data), Path(args.content))
+    config = _settings(args)
+    report = validate(config.data_dir, config.content_dir)
     print(report.render())
     return 0 if report.ok else 1
 
@@ -32,8 +41,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     quiet = args.quiet or bool(os.environ.get("CI"))
     try:
+        config = _settings(args)
         result = pipeline.build(
-            args.edition, Path(args.data), Path(args.out), Path(args.content), args.threshold, _progress(quiet), args.site_url
+            args.edition, config.data_dir, config.out_dir, config.content_dir, config.threshold, _progress(quiet), config.site_url, config.project
         )
     except ValidationFailed as exc:
         print(exc.report.render(), file=sys.stderr)
@@ -53,25 +63,25 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import logging
 
-    from . import engine
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)-7s - %(message)s")
 
-    report = validate(Path(args.data), Path(args.content))
+    config = _settings(args)
+    report = validate(config.data_dir, config.content_dir)
     if not report.ok:
         print(report.render(), file=sys.stderr)
         return 1
     staging = Path(tempfile.mkdtemp(prefix="sikkerby-serve-"))
-    pipeline.stage(args.edition, Path(args.data), Path(args.content), staging, report, args.threshold)
-    watcher = _watch_sources(args, staging, report)
+    _, rendered = pipeline.stage(args.edition, config, staging, report)
+    watcher = _watch_sources(args, config, staging, report)
     try:
-        engine.serve(staging, args.edition, args.port)
+        engine.serve(staging, args.edition, args.port, rendered, config)
     finally:
         watcher.set()
     return 0
 
 
-def _watch_sources(args: argparse.Namespace, staging: Path, report: Report):
+def _watch_sources(args: argparse.Namespace, config: Settings, staging: Path, report: Report):
     """Re-stage when content/ or data/ change; MkDocs' own watcher then rebuilds the changed pages.
 
     An edit to content/ only skips the (slower) frictionless validation of the data.
@@ -82,7 +92,7 @@ def _watch_sources(args: argparse.Namespace, staging: Path, report: Report):
     from .validate import revalidate_content
 
     stop = threading.Event()
-    data_dir, content_dir = Path(args.data).resolve(), Path(args.content).resolve()
+    data_dir, content_dir = config.data_dir, config.content_dir
 
     def snapshot(root: Path, skip: Path | None = None) -> dict[str, float]:
         return {
@@ -108,7 +118,8 @@ def _watch_sources(args: argparse.Namespace, staging: Path, report: Report):
                 print(candidate.render(), file=sys.stderr)
                 continue
             report = candidate
-            pipeline.stage(args.edition, data_dir, content_dir, staging, report, args.threshold)
+            rendered = pipeline.stage(args.edition, config, staging, report)[1]
+            engine.write_engine_files(staging, rendered)
             print(f"sikkerby: sider genereret på {time.perf_counter() - started:.2f} s", file=sys.stderr)
 
     threading.Thread(target=loop, daemon=True).start()
@@ -128,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--data", default=str(pipeline.DEFAULT_DATA), help="mappe med datapackage.json (standard: data/)")
+        p.add_argument("--project", default=None, help="projektmappen (standard: den aktuelle mappe)")
+        p.add_argument("--data", default=None, help="mappe med datapackage.json (standard: PROJEKT/data)")
         p.add_argument(
             "--content", default=None, help="mappe med redaktionelt indhold (standard: DATA/content hvis den findes, ellers content/)"
         )
@@ -140,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("build", help="byg en eller begge udgaver")
     common(p)
     p.add_argument("--edition", choices=["public", "internal", "all"], default="all")
-    p.add_argument("--out", default="site", help="outputmappe; hver udgave i sin undermappe (standard: site/)")
+    p.add_argument("--out", default=None, help="outputmappe; hver udgave i sin undermappe (standard: PROJEKT/site)")
     p.add_argument("--threshold", type=int, default=DEFAULT_THRESHOLD, help="mindste viste antal personer (standard 5)")
     p.add_argument("--quiet", action="store_true", help="ingen fremdriftsbeskeder (standard i CI)")
     p.add_argument("--site-url", default=None, help="sitets offentlige adresse; slår Materials instant navigation til")
@@ -161,9 +173,6 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_synth)
 
     args = parser.parse_args(argv)
-    if getattr(args, "data", None) and args.content is None:
-        own = Path(args.data) / "content"
-        args.content = str(own if own.is_dir() else pipeline.DEFAULT_CONTENT)
     return args.func(args)
 
 
