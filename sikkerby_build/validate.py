@@ -6,20 +6,31 @@ Order: cheap file checks first (encoding, byte-order mark, delimiter, header, em
 because frictionless' own messages for those are hard for an editor to act on; then the
 frictionless package validation (types, constraints, primary and foreign keys); then the
 project rules that a Table Schema cannot express, and data-quality warnings.
+
+Never raises for anything an editor can get wrong: a broken ``datapackage.json`` (invalid JSON,
+no resources, a resource without a schema), front matter that cannot be read and symlinks in
+content/ are Problems like any other. Every message is Danish; ``row`` is the physical line an
+editor sees in a text editor (frictionless counts CSV records, and a quoted cell may span
+several lines). A broken foreign key is reported once at its root cause, with a "mente du …?"
+suggestion, and the rows that fail only because of it are summarised in the same message.
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
 import functools
 import io
+import json
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from frictionless import Package
+from frictionless import FrictionlessException, Package
 
 from . import compute
-from .load import ContentPage, Dataset, load_content, load_data, read_descriptor
+from .load import ContentLoad, ContentPage, Dataset, load_content, load_data
 from .problems import Problem, Report
 
 EXCEL_HINT = 'Gem filen i Excel som "CSV UTF-8 (kommasepareret)".'
@@ -32,6 +43,170 @@ TYPE_NAMES = {
     "year": "et årstal",
     "string": "tekst",
 }
+
+
+# ---------------------------------------------------------------- physical lines
+
+
+class LineMap:
+    """Record number (header = 1, as frictionless counts) -> physical line an editor sees.
+
+    A quoted cell with line breaks spans several physical lines, so the two differ after it.
+    """
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = Path(data_dir)
+        self._starts: dict[str, list[int]] = {}
+
+    def _read(self, file: str) -> list[int]:
+        starts = [0]  # index 0 unused: records are numbered from 1
+        try:
+            with open(self.data_dir / file, encoding="utf-8", newline="") as handle:
+                reader = csv.reader(handle)
+                previous = 0
+                for _ in reader:
+                    starts.append(previous + 1)
+                    previous = reader.line_num
+        except (OSError, UnicodeDecodeError, csv.Error):
+            pass
+        return starts
+
+    def __call__(self, file: str, record: int | None) -> int | None:
+        if record is None:
+            return None
+        starts = self._starts.setdefault(file, self._read(file) if file.endswith(".csv") else [])
+        return starts[record] if 0 < record < len(starts) else record
+
+
+# ---------------------------------------------------------------- the descriptor
+
+_JSON_HINTS = [
+    ("Expecting ',' delimiter", "der mangler et komma mellem to elementer"),
+    ("Expecting ':' delimiter", "der mangler et kolon efter en nøgle"),
+    ("Expecting property name", "en nøgle skal stå i dobbelte anførselstegn, og der må ikke stå komma efter det sidste element"),
+    ("Expecting value", "der mangler en værdi, eller der står et komma for meget"),
+    ("Unterminated string", "en tekst i anførselstegn er ikke lukket"),
+    ("Invalid control character", "der står et linjeskift eller tabulatortegn inde i en tekst"),
+    ("Invalid \\escape", "en omvendt skråstreg (\\) skal skrives \\\\"),
+    ("Extra data", "der står noget efter den afsluttende }"),
+]
+
+
+FIELD_TYPES = {
+    "string", "number", "integer", "boolean", "object", "array", "date", "time", "datetime",
+    "year", "yearmonth", "duration", "geopoint", "geojson", "any",
+}  # fmt: skip
+
+
+def _json_line(text: str, name: str, start: int = 0) -> int | None:
+    """The line of the object whose ``"name"`` is ``name`` (first at or after offset ``start``)."""
+    match = re.compile(r'"name"\s*:\s*' + re.escape(json.dumps(name))).search(text, start)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def read_descriptor_checked(data_dir: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """``datapackage.json`` as a dict, or None and located problems when it cannot be used."""
+    file = "datapackage.json"
+    path = Path(data_dir) / file
+    if not path.is_file():
+        return None, [Problem("missing-file", file, f"datapackage.json findes ikke i datamappen {data_dir}.")]
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem("encoding-error", file, "Filen er ikke gemt som UTF-8.", row=line)]
+    try:
+        descriptor = json.loads(text)
+    except json.JSONDecodeError as exc:
+        hint = next((danish for english, danish in _JSON_HINTS if exc.msg.startswith(english)), "filen er ikke gyldig JSON")
+        return None, [
+            Problem(
+                "descriptor-json",
+                file,
+                f"datapackage.json kan ikke læses (linje {exc.lineno}, kolonne {exc.colno}): {hint}.",
+                row=exc.lineno,
+            )
+        ]
+    problems: list[Problem] = []
+
+    def bad(message: str, line: int | None = None, field_name: str | None = None) -> None:
+        problems.append(Problem("descriptor-structure", file, message, row=line, field=field_name))
+
+    if not isinstance(descriptor, dict):
+        bad("datapackage.json skal være et JSON-objekt ({ … }) med en liste 'resources'.", 1)
+        return None, problems
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list) or not resources:
+        bad("datapackage.json mangler listen 'resources' med tabellerne (eller den er tom).", 1, "resources")
+        return None, problems
+    names: set[str] = set()
+    data_root = Path(data_dir).resolve()
+    for number, resource in enumerate(resources, start=1):
+        if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
+            bad(f"Tabel nr. {number} i 'resources' mangler et navn ('name').", None, "resources")
+            continue
+        name = resource["name"]
+        line = _json_line(text, name)
+        names.add(name)
+        rel = resource.get("path")
+        if not isinstance(rel, str) or not rel:
+            bad(f"Tabellen '{name}' mangler en sti til sin CSV-fil ('path').", line, "path")
+        elif Path(rel).is_absolute() or not (data_root / rel).resolve().is_relative_to(data_root):
+            bad(f"Tabellen '{name}' peger på '{rel}', som ligger uden for datamappen; stien skal være en fil i datamappen.", line, "path")
+        schema = resource.get("schema")
+        if not isinstance(schema, dict):
+            bad(
+                f"Tabellen '{name}' har intet skema ('schema' med 'fields'); skemaet skal stå direkte i datapackage.json.",
+                line,
+                "schema",
+            )
+            continue
+        fields = schema.get("fields")
+        if not isinstance(fields, list) or not fields or not all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields):
+            bad(f"Skemaet for tabellen '{name}' skal have en liste 'fields', hvor hvert felt har et navn ('name').", line, "schema")
+            continue
+        start = text.find("\n", text.find('"fields"', sum(len(x) + 1 for x in text.split("\n")[: (line or 1) - 1])))
+        for spec in fields:
+            kind = spec.get("type", "string")
+            if kind not in FIELD_TYPES:
+                bad(
+                    f"Feltet '{spec['name']}' i tabellen '{name}' har typen '{kind}', som ikke findes. "
+                    f"Brug en af: {', '.join(sorted(FIELD_TYPES))}.{mente_du(str(kind), FIELD_TYPES)}",
+                    _json_line(text, spec["name"], max(start, 0)) or line,
+                    "type",
+                )
+    if problems:
+        return None, problems
+    by_name = {r["name"]: r for r in resources}
+    for resource in resources:
+        own = {f["name"] for f in resource["schema"]["fields"]}
+        for key in resource["schema"].get("foreignKeys", []) or []:
+            reference = key.get("reference", {}) if isinstance(key, dict) else {}
+            target = reference.get("resource")
+            local = _as_list(key.get("fields") if isinstance(key, dict) else None)
+            remote = _as_list(reference.get("fields"))
+            line = _json_line(text, resource["name"])
+            if target not in by_name and target != "":
+                bad(f"En fremmednøgle i tabellen '{resource['name']}' peger på tabellen '{target}', som ikke findes.", line, "foreignKeys")
+                continue
+            other = by_name.get(target, resource)
+            theirs = {f["name"] for f in other["schema"]["fields"]}
+            unknown = [f for f in local if f not in own] + [f for f in remote if f not in theirs]
+            if unknown or len(local) != len(remote) or not local:
+                bad(
+                    f"En fremmednøgle i tabellen '{resource['name']}' nævner felter, der ikke findes eller ikke passer sammen "
+                    f"({', '.join(unknown) or 'forskelligt antal felter'}).",
+                    line,
+                    "foreignKeys",
+                )
+    return (None if problems else descriptor), problems
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 # ---------------------------------------------------------------- file checks
@@ -110,8 +285,33 @@ def _check_file(data_dir: Path, resource: dict[str, Any]) -> list[Problem]:
 
 # ---------------------------------------------------------------- frictionless
 
+# Danish nouns (indefinite, definite) for the rows of each resource, for reference messages
+NOUNS: dict[str, tuple[str, str]] = {
+    "activities": ("aktivitet", "aktiviteten"),
+    "followups": ("opfølgning", "opfølgningen"),
+    "focus_areas": ("indsatsområde", "indsatsområdet"),
+    "administrations": ("forvaltning", "forvaltningen"),
+    "periods": ("periode", "perioden"),
+    "principles": ("princip", "princippet"),
+    "effect_goals": ("effektmål", "effektmålet"),
+    "indicators": ("indikator", "indikatoren"),
+}
+_CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"', re.DOTALL)
+_POSITION = re.compile(r'position "(\d+)"')
 
-def _frictionless_message(error: Any, field_types: dict[str, str]) -> tuple[str, str]:
+
+def suggest(value: str, candidates: Any) -> str | None:
+    """The closest known value to a misspelt one, or None."""
+    matches = difflib.get_close_matches(str(value), sorted({str(c) for c in candidates if c not in (None, "")}), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def mente_du(value: str, candidates: Any) -> str:
+    match = suggest(value, candidates)
+    return f" Mente du '{match}'?" if match else ""
+
+
+def _frictionless_message(error: Any, field_types: dict[str, str], file: str, lines: LineMap) -> tuple[str, str]:
     kind = error.type
     cell = getattr(error, "cell", None)
     note = getattr(error, "note", "") or ""
@@ -120,70 +320,228 @@ def _frictionless_message(error: Any, field_types: dict[str, str]) -> tuple[str,
         wanted = TYPE_NAMES.get(field_types.get(field_name or "", ""), "den rigtige type")
         return kind, f"'{cell}' er ikke {wanted}."
     if kind == "constraint-error":
-        if "required" in note:
+        match = _CONSTRAINT.search(note)
+        name, limit = (match.group(1), match.group(2)) if match else ("", "")
+        if name == "required":
             return "required", "Feltet skal udfyldes."
-        if "enum" in note:
-            return "enum", f"'{cell}' er ikke en tilladt værdi ({note.split('is', 1)[-1].strip()})."
-        if "minimum" in note or "maximum" in note:
-            return "out-of-range", f"'{cell}' er uden for det tilladte interval ({note})."
-        if "pattern" in note:
+        if name == "enum":
+            allowed = re.findall(r"'([^']*)'", limit) or [limit]
+            return "enum", f"'{cell}' er ikke en tilladt værdi. Tilladt er: {', '.join(allowed)}.{mente_du(str(cell), allowed)}"
+        if name == "minimum":
+            return "out-of-range", f"'{cell}' er mindre end den mindste tilladte værdi, {limit}."
+        if name == "maximum":
+            return "out-of-range", f"'{cell}' er større end den største tilladte værdi, {limit}."
+        if name == "minLength":
+            return "out-of-range", f"'{cell}' er for kort; den skal have mindst {limit} tegn."
+        if name == "maxLength":
+            return "out-of-range", f"Teksten er for lang; den må højst have {limit} tegn."
+        if name == "pattern":
             return (
                 "invalid-id",
                 f"'{cell}' er ikke en gyldig id: brug kun små bogstaver a–z, tal og bindestreger "
                 "(æ→ae, ø→oe, å→aa), fx 'den-korte-snor'.",
             )
-        if "unique" in note:
+        if name == "unique":
             return "duplicate-value", f"'{cell}' forekommer mere end én gang; værdien skal være unik."
-        return kind, f"'{cell}': {note}"
+        return kind, f"'{cell}' overholder ikke reglen '{name}' i skemaet."
     if kind == "primary-key":
-        return "duplicate-id", f"Id'en findes allerede i en tidligere række ({note})."
-    if kind == "foreign-key":
-        return "unknown-reference", f"Henvisningen findes ikke i den tabel, den peger på ({note})."
+        position = _POSITION.search(note)
+        where = f" i linje {lines(file, int(position.group(1)))}" if position else " i en tidligere række"
+        return "duplicate-id", f"Id'en findes allerede{where}; hver række skal have sin egen."
     if kind in {"missing-cell", "extra-cell"}:
         return kind, "Rækken har for få eller for mange kolonner (mangler der et komma eller anførselstegn?)."
     if kind == "blank-row":
         return kind, "Rækken er tom; slet den."
-    return kind, note or error.message
+    return kind, f"Valideringen fandt en fejl af typen '{kind}' her."
 
 
-def _run_frictionless(data_dir: Path, descriptor: dict[str, Any]) -> list[Problem]:
-    package = Package(descriptor, basepath=str(data_dir))
-    report = package.validate()
-    problems = []
+@dataclass
+class _ForeignKeyError:
+    resource: str
+    file: str
+    record: int
+    fields: list[str]
+    values: list[str]
+    reference: str
+    reference_fields: list[str]
+    cells: dict[str, str]
+    culprits: list[tuple[str, str, str, str | None]] = field(default_factory=list)  # field, value, ref field, suggestion
+    intended: dict[str, str] | None = None  # the row as it was probably meant, when every culprit has a suggestion
+    dependents: list[_ForeignKeyError] = field(default_factory=list)
+    root: _ForeignKeyError | None = None
+
+
+class _Tables:
+    """The raw rows of the package's CSV files, read once, for suggestions."""
+
+    def __init__(self, data_dir: Path, paths: dict[str, str]):
+        self.data_dir, self.paths = data_dir, paths
+        self._rows: dict[str, list[dict[str, str]]] = {}
+
+    def rows(self, resource: str) -> list[dict[str, str]]:
+        if resource not in self._rows:
+            try:
+                with open(self.data_dir / self.paths[resource], encoding="utf-8", newline="") as handle:
+                    self._rows[resource] = list(csv.DictReader(handle))
+            except (OSError, KeyError, UnicodeDecodeError, csv.Error):
+                self._rows[resource] = []
+        return self._rows[resource]
+
+
+def _explain_references(errors: list[_ForeignKeyError], tables: _Tables) -> None:
+    """Find each error's culprit fields and suggestions, then tie every error to its root cause."""
+    for error in errors:
+        parent = tables.rows(error.reference)
+        for name, value, ref_field in zip(error.fields, error.values, error.reference_fields, strict=False):
+            known = {row.get(ref_field) for row in parent}
+            if value not in known:
+                error.culprits.append((name, value, ref_field, suggest(value, known)))
+        if error.culprits and all(s for *_, s in error.culprits):
+            error.intended = dict(error.cells) | {name: s for name, _, _, s in error.culprits if s}
+    # 1. a row that fails only because the row it points at has a broken key of its own
+    for child in errors:
+        for parent in errors:
+            if parent is child or parent.resource != child.reference or parent.intended is None:
+                continue
+            if [parent.intended.get(f) for f in child.reference_fields] == child.values:
+                child.root = parent
+                break
+    # 2. rows that point at the same missing key: the first is the root
+    first: dict[tuple, _ForeignKeyError] = {}
+    for error in errors:
+        key = (error.reference, tuple(error.reference_fields), tuple(error.values))
+        if error.root is None and key in first:
+            error.root = first[key]
+        first.setdefault(key, error)
+    for error in errors:
+        root, seen = error.root, {id(error)}
+        while root is not None and root.root is not None and id(root) not in seen:
+            seen.add(id(root))
+            root = root.root
+        if root is not None and root is not error:
+            root.dependents.append(error)
+            error.root = root
+
+
+def _describe(values: dict[str, str]) -> str:
+    return ", ".join(f"{name} '{value}'" for name, value in values.items())
+
+
+def _reference_message(error: _ForeignKeyError, tables: _Tables) -> str:
+    noun, definite = NOUNS.get(error.reference, ("række", "rækken"))
+    target = tables.paths.get(error.reference, error.reference)
+    if len(error.culprits) == 1 and len(error.fields) == 1:
+        _, value, ref_field, match = error.culprits[0]
+        message = f"{definite.capitalize()} '{value}' findes ikke i {target} (kolonnen {ref_field})."
+        if match:
+            message += f" Mente du '{match}'?"
+    else:
+        wanted = _describe(dict(zip(error.reference_fields, error.values, strict=False)))
+        message = f"{definite.capitalize()} med {wanted} findes ikke i {target}."
+        for _, value, ref_field, match in error.culprits:
+            if match:
+                message += f" Mente du {ref_field} '{match}' i stedet for '{value}'?"
+        if not error.culprits and error.reference_fields:
+            head, head_value = error.reference_fields[0], error.values[0]
+            others = error.reference_fields[1:]
+            found = sorted(
+                {" ".join(row.get(o, "") for o in others) for row in tables.rows(error.reference) if row.get(head) == head_value}
+            )
+            if found and others:
+                message += f" For {head} '{head_value}' findes kun {', '.join(others)}: {', '.join(found)}."
+    if error.dependents:
+        counts: dict[str, int] = {}
+        for dependent in error.dependents:
+            counts[dependent.file] = counts.get(dependent.file, 0) + 1
+        parts = [f"{n} {'række' if n == 1 else 'rækker'} i {file}" for file, n in counts.items()]
+        listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
+        total = sum(counts.values())
+        if error.intended is not None and any(d.reference == error.resource for d in error.dependents):
+            own_noun = NOUNS.get(error.resource, ("række", "rækken"))[0]
+            key = {f: error.intended.get(f, "") for f in error.dependents[0].reference_fields}
+            message += (
+                f" Derudover henviser {listed} til samme {own_noun} ({_describe(key)}); "
+                f"{'den' if total == 1 else 'de'} er i orden, når denne fejl er rettet."
+            )
+        else:
+            message += (
+                f" Derudover henviser {listed} til samme {noun}; "
+                f"{'den' if total == 1 else 'de'} er i orden, når denne fejl er rettet."
+            )
+    return message
+
+
+def _run_frictionless(data_dir: Path, descriptor: dict[str, Any], lines: LineMap) -> list[Problem]:
     paths = {r["name"]: r["path"] for r in descriptor["resources"]}
-    types = {
-        r["name"]: {f["name"]: f.get("type", "string") for f in r["schema"]["fields"]}
-        for r in descriptor["resources"]
-    }
+    try:
+        report = Package(descriptor, basepath=str(data_dir)).validate()
+    except FrictionlessException as exc:
+        kind = getattr(getattr(exc, "error", None), "type", "error")
+        return [
+            Problem(
+                "descriptor-invalid",
+                "datapackage.json",
+                f"datapackage.json beskriver ikke en gyldig datapakke (fejltype '{kind}'); tjek felttyper og nøgler i skemaerne.",
+            )
+        ]
+    problems: list[Problem | _ForeignKeyError] = []
+    types = {r["name"]: {f["name"]: f.get("type", "string") for f in r["schema"]["fields"]} for r in descriptor["resources"]}
+    headers = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in descriptor["resources"]}
+    references: list[_ForeignKeyError] = []
     for task in report.tasks:
-        resource_name = task.name
+        name = task.name
+        file = paths.get(name, name)
         for error in task.errors:
-            kind, message = _frictionless_message(error, types.get(resource_name, {}))
-            problems.append(
-                Problem(
-                    kind,
-                    paths.get(resource_name, resource_name),
-                    message,
-                    row=getattr(error, "row_number", None),
-                    field=getattr(error, "field_name", None),
+            if error.type == "foreign-key" and getattr(error, "reference_name", None) in paths:
+                reference = _ForeignKeyError(
+                    resource=name,
+                    file=file,
+                    record=error.row_number,
+                    fields=list(error.field_names),
+                    values=list(error.field_cells),
+                    reference=error.reference_name,
+                    reference_fields=list(error.reference_field_names),
+                    cells=dict(zip(headers.get(name, []), error.cells, strict=False)),
                 )
+                references.append(reference)
+                problems.append(reference)
+                continue
+            kind, message = _frictionless_message(error, types.get(name, {}), file, lines)
+            problems.append(
+                Problem(kind, file, message, row=lines(file, getattr(error, "row_number", None)), field=getattr(error, "field_name", None))
+            )
+    tables = _Tables(data_dir, paths)
+    _explain_references(references, tables)
+    result: list[Problem] = []
+    for item in problems:
+        if isinstance(item, Problem):
+            result.append(item)
+        elif item.root is None:
+            field_name = item.culprits[0][0] if item.culprits else item.fields[0]
+            result.append(
+                Problem("unknown-reference", item.file, _reference_message(item, tables), row=lines(item.file, item.record), field=field_name)
             )
     for error in report.errors:
-        problems.append(Problem(error.type, "datapackage.json", error.message))
-    return problems
+        result.append(
+            Problem("descriptor-invalid", "datapackage.json", f"Datapakken kunne ikke valideres (fejltype '{error.type}').")
+        )
+    return result
 
 
 # ---------------------------------------------------------------- project rules
 
 
-def _row_lookup(dataset: Dataset, name: str, key: tuple[str, ...]) -> dict[tuple, int]:
-    """Map a row's key to its line number in the CSV (header = line 1)."""
-    return {tuple(r[k] for k in key): i + 2 for i, r in enumerate(dataset.table(name))}
+def _row_lookup(dataset: Dataset, name: str, key: tuple[str, ...], lines: LineMap) -> dict[tuple, int]:
+    """Map a row's key to the physical line in the CSV where the row starts."""
+    file = f"{name}.csv"
+    return {tuple(r[k] for k in key): lines(file, i + 2) or i + 2 for i, r in enumerate(dataset.table(name))}
 
 
-def _project_rules(dataset: Dataset) -> list[Problem]:
+def _project_rules(dataset: Dataset, lines: LineMap | None = None) -> list[Problem]:
+    lines = lines or LineMap(dataset.root)
     problems: list[Problem] = []
-    for line, row in enumerate(dataset.table("followups"), start=2):
+    for record, row in enumerate(dataset.table("followups"), start=2):
+        line = lines("followups.csv", record)
         met, total = row["criteria_met"], row["criteria_total"]
         if (met is None) != (total is None):
             problems.append(
@@ -219,17 +577,25 @@ def _content_rules(dataset: Dataset, pages: list[ContentPage]) -> list[Problem]:
         focus = page.meta.get("focus_area")
         if focus is not None and focus not in focus_ids:
             problems.append(
-                Problem("unknown-reference", file, f"Indsatsområdet '{focus}' findes ikke i focus_areas.csv.", field="focus_area")
+                Problem(
+                    "unknown-reference",
+                    file,
+                    f"Indsatsområdet '{focus}' findes ikke i focus_areas.csv.{mente_du(focus, focus_ids)}",
+                    row=page.meta_lines.get("focus_area"),
+                    field="focus_area",
+                )
             )
-        for activity in page.meta.get("activities", []) or []:
+        for activity in page.meta.get("activities") or []:
             if activity not in activity_ids:
                 problems.append(
-                    Problem("unknown-reference", file, f"Aktiviteten '{activity}' findes ikke i activities.csv.", field="activities")
+                    Problem(
+                        "unknown-reference",
+                        file,
+                        f"Aktiviteten '{activity}' findes ikke i activities.csv.{mente_du(activity, activity_ids)}",
+                        row=page.meta_lines.get("activities"),
+                        field="activities",
+                    )
                 )
-        if page.audience not in {"public", "internal"}:
-            problems.append(
-                Problem("enum", file, f"audience skal være public eller internal, ikke '{page.audience}'.", field="audience")
-            )
     return problems
 
 
@@ -239,11 +605,12 @@ def _followup_warning(
     into.append(Problem(kind, "followups.csv", f"{who}: {message}", row=line, field=field, severity="warning", subject=subject))
 
 
-def quality_warnings(dataset: Dataset) -> list[Problem]:
+def quality_warnings(dataset: Dataset, line_map: LineMap | None = None) -> list[Problem]:
     """Data-quality findings in the source itself: reported, not fixed."""
+    line_map = line_map or LineMap(dataset.root)
     warnings: list[Problem] = []
     names = {a["id"]: a["name"] for a in dataset.table("activities")}
-    lines = _row_lookup(dataset, "followups", ("activity_id", "year"))
+    lines = _row_lookup(dataset, "followups", ("activity_id", "year"), line_map)
     rows_by_followup = compute.group_measurements(dataset.table("measurements"))
     scores_by_followup = compute.group_scores(dataset.table("effect_scores"))
     for row in dataset.table("followups"):
@@ -276,7 +643,8 @@ def quality_warnings(dataset: Dataset) -> list[Problem]:
             warn("effect-scores-incomplete", f"kun {', '.join(sorted(scores))} er scoret; effektscoren kræver A1–A4.")
     for resource in ("activities", "followups"):
         id_field = "id" if resource == "activities" else "activity_id"
-        for line, row in enumerate(dataset.table(resource), start=2):
+        for record, row in enumerate(dataset.table(resource), start=2):
+            line = line_map(f"{resource}.csv", record)
             if row["budget_text"] and row["budget_dkk"] is None:
                 warnings.append(
                     Problem(
@@ -301,32 +669,48 @@ def _shorten(text: str, limit: int = 90) -> str:
 # ---------------------------------------------------------------- entry point
 
 
+def _load_content(content_dir: Path | None) -> ContentLoad | None:
+    return load_content(Path(content_dir)) if content_dir is not None and Path(content_dir).is_dir() else None
+
+
 def revalidate_content(previous: Report, data_dir: Path, content_dir: Path) -> Report:
     """After an edit to content/ only: keep the data findings, re-check the content pages."""
     report = Report([p for p in previous.problems if not p.file.startswith("content/")])
-    report.extend(_content_rules(load_data(Path(data_dir)), load_content(Path(content_dir))))
+    content = _load_content(content_dir) or ContentLoad()
+    report.extend(content.problems)
+    report.extend(_content_rules(load_data(Path(data_dir)), content.pages))
     return report
 
 
-def validate(data_dir: Path, content_dir: Path | None = None) -> Report:
-    data_dir = Path(data_dir)
-    report = Report()
-    descriptor_path = data_dir / "datapackage.json"
-    if not descriptor_path.exists():
-        report.add(Problem("missing-file", str(descriptor_path), "datapackage.json findes ikke i datamappen."))
-        return report
-    descriptor = read_descriptor(data_dir)
+def _validate_data(data_dir: Path, report: Report) -> Dataset | None:
+    """The package's own checks; the loaded Dataset when it has no errors."""
+    descriptor, problems = read_descriptor_checked(data_dir)
+    report.extend(problems)
+    if descriptor is None:
+        return None
     for resource in descriptor["resources"]:
         report.extend(_check_file(data_dir, resource))
     if not report.ok:
-        return report
-    report.extend(_run_frictionless(data_dir, descriptor))
+        return None
+    lines = LineMap(data_dir)
+    report.extend(_run_frictionless(data_dir, descriptor, lines))
     if not report.ok:
-        return report
+        return None
     dataset = load_data(data_dir)
-    report.extend(_project_rules(dataset))
-    if content_dir is not None and Path(content_dir).exists():
-        report.extend(_content_rules(dataset, load_content(Path(content_dir))))
-    if report.ok:
-        report.extend(quality_warnings(dataset))
+    report.extend(_project_rules(dataset, lines))
+    return dataset
+
+
+def validate(data_dir: Path, content_dir: Path | None = None) -> Report:
+    """Every problem of the data package and the content pages; never raises for bad input."""
+    data_dir = Path(data_dir)
+    report = Report()
+    dataset = _validate_data(data_dir, report)
+    content = _load_content(content_dir)
+    if content is not None:
+        report.extend(content.problems)
+        if dataset is not None:
+            report.extend(_content_rules(dataset, content.pages))
+    if dataset is not None and report.ok:
+        report.extend(quality_warnings(dataset, LineMap(data_dir)))
     return report

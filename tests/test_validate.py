@@ -79,19 +79,22 @@ def _edit_csv(data: Path, name: str, edit) -> None:
 
 
 def _replace_cell(data: Path, name: str, row_key: str, field: str, value: str) -> int:
-    """Set one cell; returns the file line number (header = 1) of the changed row."""
+    """Set one cell; returns the physical line (as an editor shows it) where the changed row starts."""
     import csv
     import io
 
     path = data / f"{name}.csv"
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
     col = rows[0].index(field)
-    line = next(i for i, r in enumerate(rows) if r[0] == row_key)
-    rows[line][col] = value
+    index = next(i for i, r in enumerate(rows) if r[0] == row_key)
+    rows[index][col] = value
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows(rows[:index])
+    line = buffer.getvalue().count("\n") + 1
+    writer.writerows(rows[index:])
     path.write_text(buffer.getvalue(), encoding="utf-8")
-    return line + 1
+    return line
 
 
 def _cli(data: Path) -> subprocess.CompletedProcess:
