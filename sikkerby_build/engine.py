@@ -64,9 +64,23 @@ def mkdocs_nav(items: list[urls.NavItem]) -> list[Any]:
     return out
 
 
+# A glossary term becomes a line "*[term]: definition" appended to every page: a term with a
+# line break, a bracket or markup would turn that line into page content. Terms are validated
+# by the data package's pattern; here anything else is left out rather than trusted.
+_SAFE_TERM = re.compile(r"^[\w][\w .,'’/+&–-]*$")
+
+
+def abbreviation_line(term: str, definition: str) -> str | None:
+    """One line of Python-Markdown's abbr syntax, or None when the term is not plain text."""
+    if not _SAFE_TERM.match(term) or len(term) > 80:
+        return None
+    plain = " ".join(definition.replace("<", "‹").replace(">", "›").split())
+    return f"*[{term}]: {plain}"
+
+
 def write_engine_files(staging: Path, rendered: RenderResult) -> None:
     """Glossary tooltips (Material's abbr via snippets auto-append) and live figures (macros)."""
-    lines = [f"*[{a.term}]: {a.definition}" for a in rendered.abbreviations]
+    lines = [line for a in rendered.abbreviations if (line := abbreviation_line(a.term, a.definition))]
     (staging / "includes").mkdir(exist_ok=True)
     (staging / "includes" / "abbreviations.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     figures = yaml.safe_dump({"figures": rendered.figures}, allow_unicode=True, sort_keys=True)

@@ -1,14 +1,26 @@
-"""HTML that arrives in data (CSV cells, front matter) goes through an allow-list sanitizer.
+"""One escaping discipline for text that arrives in data (CSV cells, front matter).
 
-Text fields are Markdown. We render them to HTML ourselves and clean the result with
-nh3 (Rust's ammonia): anything not on the allow-list (script, event handlers,
-javascript: URLs, style) is dropped, so data can never inject markup or script.
+Text from data reaches a page exactly once, in our own stage, and in a form no later
+Markdown pass can reinterpret:
+
+- Markdown fields are rendered to HTML here and cleaned with nh3 (Rust's ammonia): anything
+  not on the allow-list (script, event handlers, javascript: URLs, style) is dropped.
+- Then every character that Markdown (or its extensions: attribute lists ``{: …}``, tables,
+  abbreviations, links) gives a meaning is written as a numeric character reference
+  (``&#123;``) in the text, and line breaks inside text become spaces. The engine's Markdown
+  pass sees only entities, which it passes through unchanged; browsers and the search index
+  decode them to the same characters. (``neutralize_html``)
+- Plain data values get the same treatment plus HTML escaping (``neutralize_text``); the page
+  templates apply it to every ``{{ value }}`` automatically (``finalize``).
+- Attribute contexts outside our templates (front matter: title, description) are HTML-escaped
+  with quotes (``attribute_text``), because the theme's templates do not autoescape them.
 """
 
 from __future__ import annotations
 
 import functools
 import html
+import re
 
 import markdown
 import nh3
@@ -38,7 +50,7 @@ def markdown_to_safe_html(text: str | None) -> str:
         link_rel="noopener noreferrer",
     )
     # Blank lines would end a raw-HTML block when the fragment is embedded in Markdown.
-    return "\n".join(line for line in cleaned.splitlines() if line.strip())
+    return neutralize_html("\n".join(line for line in cleaned.splitlines() if line.strip()))
 
 
 def plain_text(text: str | None) -> str:
@@ -54,3 +66,39 @@ def plain_text(text: str | None) -> str:
 def unescaped_text(text: str | None) -> str:
     """Markup removed, entities decoded: for text that a later stage escapes itself."""
     return html.unescape(plain_text(text))
+
+
+# Characters with a meaning in Markdown or in the extensions the engine runs (attr_list,
+# tables, abbr, admonition, toc, snippets); written as character references in data text.
+_MD_SPECIAL = "\\`*_{}[]()#+!|~^=:<>\"'"
+_TEXT_TABLE = {ord(c): f"&#{ord(c)};" for c in _MD_SPECIAL} | {ord("&"): "&amp;", ord("\n"): " ", ord("\r"): " "}
+_LINE_START = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))")
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+_ENTITY_OR_SPECIAL = re.compile(r"(&#?\w+;)|([" + re.escape(_MD_SPECIAL.replace("<", "").replace(">", "")) + r"])")
+
+
+def neutralize_text(value: object) -> str:
+    """A plain data value -> HTML text that no Markdown pass changes (see the module doc)."""
+    text = str(value)
+    neutral = text.translate(_TEXT_TABLE)
+    # A list marker, setext underline or numbered list at the start of a line.
+    return _LINE_START.sub(lambda m: "".join(f"&#{ord(c)};" for c in m.group(2)), neutral.lstrip(), count=1)
+
+
+def neutralize_html(fragment: str) -> str:
+    """Sanitized HTML -> the same HTML with Markdown syntax in its text written as entities."""
+    out = []
+    for piece in _TAG_OR_TEXT.split(fragment):
+        if piece.startswith("<") or not piece:
+            out.append(piece)
+        elif not piece.strip():
+            out.append(piece)  # whitespace between blocks keeps its line breaks
+        else:
+            piece = " ".join(piece.splitlines())
+            out.append(_ENTITY_OR_SPECIAL.sub(lambda m: m.group(1) or f"&#{ord(m.group(2))};", piece))
+    return "".join(out)
+
+
+def attribute_text(value: object) -> str:
+    """Plain text (markup removed) escaped for an HTML attribute, quotes included: front matter."""
+    return html.escape(" ".join(unescaped_text(str(value)).split()), quote=True)

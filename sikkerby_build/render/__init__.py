@@ -20,7 +20,7 @@ import yaml
 from .. import compute, downloads
 from ..edition import EditionData
 from ..problems import Problem
-from ..sanitize import markdown_to_safe_html, plain_text, unescaped_text
+from ..sanitize import attribute_text, markdown_to_safe_html, unescaped_text
 from ..settings import Settings
 from . import jinja, urls
 from .page import Abbreviation, Page, RenderResult
@@ -79,8 +79,17 @@ def _record(result: RenderResult, page: Page) -> None:
         result.live_figure_pages.append(page.path)
 
 
+def _meta_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return attribute_text(value)
+    if isinstance(value, list):
+        return [_meta_value(v) for v in value]
+    return value
+
+
 def front_matter(meta: dict[str, Any]) -> str:
-    clean = {k: (plain_text(v) if isinstance(v, str) else v) for k, v in meta.items()}
+    """Front matter for the engine: strings as attribute-safe text (the theme does not escape them)."""
+    clean = {k: _meta_value(v) for k, v in meta.items()}
     return "---\n" + yaml.safe_dump(clean, allow_unicode=True, sort_keys=True) + "---\n\n"
 
 

@@ -8,17 +8,16 @@ by autoescape.
 from __future__ import annotations
 
 import functools
-import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import compute
 from ..charts import fmt_number
-from ..sanitize import markdown_to_safe_html, plain_text
+from ..sanitize import markdown_to_safe_html, neutralize_text, plain_text
 from . import urls
 
 
@@ -34,12 +33,25 @@ def fmt_share(value: float | None) -> str:
     return "–" if value is None else f"{fmt_number(value * 100)} %"
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")
+def finalize(value: object) -> object:
+    """Every ``{{ value }}``: plain strings become HTML text that no Markdown pass reinterprets.
+
+    Markup (the ``md`` filter, macros, ``attr``) and objects with ``__html__`` pass unchanged;
+    numbers are escaped by autoescape as usual.
+    """
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return Markup(neutralize_text(value))
+    return value
 
 
-def markdown_escape(text: object) -> str:
-    """Backslash-escape Markdown syntax in data placed in Markdown context (headings)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+def trusted_markdown(text: str | None) -> Markup:
+    """Editorial Markdown from content/ (trusted authors): HTML escaped, Markdown kept for the engine."""
+    return Markup(escape(text or ""))
+
+
+def attribute(value: object) -> Markup:
+    """A value for an HTML attribute in a raw HTML block (e.g. chart JSON): HTML escaping only."""
+    return Markup(escape(str(value)))
 
 
 def load_labels(templates: Path) -> dict[str, Any]:
@@ -56,15 +68,17 @@ def environment(templates: Path) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=finalize,
     )
     env.filters["md"] = lambda text: Markup(markdown_to_safe_html(text))
     env.filters["plain"] = plain_text
-    env.filters["mdesc"] = markdown_escape
+    env.filters["trusted_markdown"] = trusted_markdown
+    env.filters["attr"] = attribute
     env.filters["dkk"] = fmt_dkk
     env.filters["share"] = fmt_share
     env.filters["num"] = fmt_number
     env.filters["fulfilment"] = compute.format_fulfilment
     env.filters["oneline"] = lambda text: " ".join(str(text or "").split())
-    env.filters["rel"] = lambda target, current: urls.rel(current, target)
+    env.filters["rel"] = lambda target, current: urls.href(target, current)
     env.globals.update(urls=urls, labels=load_labels(templates), CRITERIA=compute.CRITERIA, SCORE_MAX=compute.EFFECT_SCORE_MAX)
     return env
