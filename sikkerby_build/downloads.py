@@ -1,4 +1,10 @@
-"""Open-data downloads written into each edition: the edition's data package and scores.json."""
+"""Open-data downloads written into each edition: the edition's data package and scores.json.
+
+Both are written from the edition's rows only: a ``Suppressed`` count is written as its text
+("<5", declared a missing value in the public descriptor), and scores.json lists only the
+follow-ups of the edition (the model is computed from them; ``scores`` filters again so a
+model built from other rows cannot add any).
+"""
 
 from __future__ import annotations
 
@@ -9,21 +15,34 @@ from pathlib import Path
 from typing import Any
 
 from . import compute
-from .edition import SUPPRESSED, EditionData
+from .disclosure import Suppressed
+from .edition import EditionData
 
 
 def _cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, Suppressed):
+        return str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
 
 
-def scores(model: compute.Model) -> list[dict[str, Any]]:
+def _json(value: Any) -> Any:
+    if isinstance(value, Suppressed):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def scores(model: compute.Model, data: EditionData | None = None) -> list[dict[str, Any]]:
+    """One record per follow-up of the model; with ``data``, only the edition's follow-ups."""
     names = {a["id"]: a for a in model.activities}
+    allowed = None if data is None else {(r["activity_id"], r["year"]) for r in data.tables.get("followups", [])}
     out = []
     for f in model.followups:
+        if allowed is not None and (f["activity_id"], f["year"]) not in allowed:
+            continue
         activity = names.get(f["activity_id"], {})
         out.append(
             {
@@ -60,9 +79,9 @@ def write(target: Path, data: EditionData, model: compute.Model) -> list[Path]:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(fields)
-        for i, row in enumerate(data.tables.get(name, [])):
-            writer.writerow([SUPPRESSED if data.suppressed.get((name, i, f)) else _cell(row.get(f)) for f in fields])
+        for row in data.tables.get(name, []):
+            writer.writerow([_cell(row.get(f)) for f in fields])
         written.append(_write_if_changed(target / resource["path"], buffer.getvalue()))
     written.append(_write_if_changed(target / "datapackage.json", json.dumps(data.descriptor, ensure_ascii=False, indent=2) + "\n"))
-    written.append(_write_if_changed(target / "scores.json", json.dumps(scores(model), ensure_ascii=False, indent=2) + "\n"))
+    written.append(_write_if_changed(target / "scores.json", json.dumps(scores(model, data), ensure_ascii=False, indent=2, default=_json) + "\n"))
     return written

@@ -5,32 +5,37 @@ It runs before compute, so nothing downstream (figures, charts, search index, do
 can ever see an internal row, column or page in the public edition.
 
 Audience contract:
-- a row with ``audience = internal`` (empty = public);
+- a row with ``audience = internal`` (empty = public) in any resource. Fail closed: any value
+  other than ``public``, ``internal`` or empty counts as internal (the schema's enum makes
+  validation reject it too);
+- the exclusion cascades along the data package's own foreign keys (``schema.foreignKeys`` in
+  ``datapackage.json``, composite keys included): a row is public only if every row it
+  references is public, transitively (``public_row_indexes``). A row that references a key
+  missing from the public rows is left out too, so the public package always satisfies its
+  foreign keys;
 - a schema field with ``"audience": "internal"`` (the whole column);
 - a content page with front matter ``audience: internal``.
-Small numbers: fields marked ``"personCount": true`` hold counts of persons; in the
-public edition values below ``threshold`` are suppressed (see ``suppress_counts``).
+
+Small numbers: fields marked ``"personCount": true`` hold counts of persons (in a resource
+with a ``unit`` column only when the row's unit is a person unit); in the public edition
+counts below ``threshold`` become ``disclosure.Suppressed`` values, free text is rewritten
+and aggregates are computed from the edition's rows (see ``disclosure``).
 """
 
 from __future__ import annotations
 
 import copy
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import disclosure
+from .disclosure import DEFAULT_THRESHOLD, PERSON_UNITS, Suppressed, is_person_unit  # noqa: F401 (re-exported)
 from .load import ContentPage, Dataset, Row
 
 EDITIONS = ("public", "internal")
-DEFAULT_THRESHOLD = 5
-SUPPRESSED = "<5"
+SUPPRESSED = f"<{DEFAULT_THRESHOLD}"
+PUBLIC_AUDIENCES = {None, "", "public"}
 MIN_AUDIT_LENGTH = 6  # internal values shorter than this are too generic to scan for
-
-# Units that make a measurement value a count of persons.
-PERSON_UNITS = {"personer", "unge", "borgere", "deltagere", "børn", "familier", "forældre", "elever"}
-_SMALL_PERSON_COUNT = re.compile(
-    r"(?<![\d.,])([0-4])(\s+)(" + "|".join(sorted(PERSON_UNITS)) + r")\b", re.IGNORECASE
-)
 
 
 @dataclass
@@ -40,62 +45,107 @@ class EditionData:
     pages: list[ContentPage]
     descriptor: dict[str, Any]
     threshold: int
-    suppressed: dict[tuple[str, int, str], bool] = field(default_factory=dict)
     internal_values: list[str] = field(default_factory=list)  # for the public audit
     internal_pages: list[str] = field(default_factory=list)
-    participants: dict[str, str] = field(default_factory=dict)  # category -> shown count, plus "I alt"
+    # category -> count, plus "I alt"; counts are int, or Suppressed/Interval in the public edition
+    participants: dict[str, disclosure.Count] = field(default_factory=dict)
+    # rows left out of the public edition per resource (own audience or cascaded), for reports
+    excluded: dict[str, int] = field(default_factory=dict)
 
     @property
     def is_public(self) -> bool:
         return self.edition == "public"
 
 
-def suppress_counts(counts: dict[str, int | None], threshold: int = DEFAULT_THRESHOLD) -> dict[str, str]:
-    """Primary and secondary suppression of one row of counts that adds up to a shown total.
+# ---------------------------------------------------------------- audience cascade
 
-    Primary: every count 1..threshold-1 is shown as '<threshold'. Secondary: if exactly one
-    cell is suppressed, the smallest other non-zero cell is suppressed too, so the total minus
-    the shown cells cannot reveal it. Zero is not a small number of persons and stays shown.
+
+def is_public_row(row: Row) -> bool:
+    """A row's own audience; anything but public/empty is internal (fail closed)."""
+    value = row.get("audience")
+    if isinstance(value, str):
+        value = value.strip().lower()
+    return value in PUBLIC_AUDIENCES
+
+
+def _fields(value: Any) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def foreign_keys(descriptor: dict[str, Any]) -> list[tuple[str, tuple[str, ...], str, tuple[str, ...]]]:
+    """(resource, fields, referenced resource, referenced fields) for every foreign key."""
+    out = []
+    for resource in descriptor["resources"]:
+        for fk in resource.get("schema", {}).get("foreignKeys", []):
+            reference = fk["reference"]
+            target = reference.get("resource") or resource["name"]  # "" = self-reference
+            out.append((resource["name"], _fields(fk["fields"]), target, _fields(reference["fields"])))
+    return out
+
+
+def public_row_indexes(dataset: Dataset) -> dict[str, set[int]]:
+    """Indexes of the rows of each resource that reach the public edition.
+
+    Starts from each row's own audience and removes, until nothing changes, every row whose
+    foreign key (all parts non-empty) points at no kept row of the referenced resource.
     """
-    shown: dict[str, str] = {}
-    primary = {k for k, v in counts.items() if v is not None and 0 < v < threshold}
-    suppressed = set(primary)
-    if len(primary) == 1:
-        others = sorted(
-            ((v, k) for k, v in counts.items() if k not in primary and v is not None and v > 0)
-        )
-        if others:
-            suppressed.add(others[0][1])
-    for key, value in counts.items():
-        if value is None:
-            shown[key] = ""
-        elif key in suppressed:
-            shown[key] = f"<{threshold}"
-        else:
-            shown[key] = str(value)
+    kept = {name: {i for i, row in enumerate(rows) if is_public_row(row)} for name, rows in dataset.tables.items()}
+    fks = foreign_keys(dataset.descriptor)
+    changed = True
+    while changed:
+        changed = False
+        for name, fields, target, target_fields in fks:
+            if name not in kept:
+                continue
+            rows, target_rows = dataset.tables[name], dataset.tables.get(target, [])
+            keys = {tuple(target_rows[i].get(f) for f in target_fields) for i in kept.get(target, set())}
+            drop = set()
+            for i in kept[name]:
+                key = tuple(rows[i].get(f) for f in fields)
+                if any(v is None or v == "" for v in key):
+                    continue  # an empty reference is no reference (as in Table Schema)
+                if key not in keys:
+                    drop.add(i)
+            if drop:
+                kept[name] -= drop
+                changed = True
+    return kept
+
+
+# ---------------------------------------------------------------- aggregates
+
+
+def participants_by_category(followups: list[Row], threshold: int | None) -> dict[str, disclosure.Count]:
+    """Persons taking part, per prevention category and in total, from the given rows only.
+
+    In the public edition the rows' participants are already ``Suppressed`` where small;
+    sums containing one are published as intervals (``disclosure.add_counts``), so neither a
+    category nor the total reveals a hidden count. ``threshold=None``: exact (internal).
+    """
+    groups: dict[str, list[disclosure.Count]] = {}
+    for row in followups:
+        if row.get("participants") is not None:
+            groups.setdefault(row["prevention_category"], []).append(row["participants"])
+    if not groups:
+        return {}
+    t = threshold or DEFAULT_THRESHOLD
+    shown: dict[str, disclosure.Count] = {k: disclosure.add_counts(v, t) for k, v in groups.items()}
+    if threshold:
+        shown = {k: disclosure.suppress_value(v, t) for k, v in shown.items()}
+    shown["I alt"] = disclosure.add_counts(shown.values(), t)
     return shown
+
+
+def suppress_counts(counts: dict[str, int | None], threshold: int = DEFAULT_THRESHOLD) -> dict[str, disclosure.Count]:
+    """A table of counts with a total "I alt": see ``disclosure.suppress_table``."""
+    return disclosure.suppress_table(counts, threshold)
 
 
 def suppress_text(text: str | None, threshold: int = DEFAULT_THRESHOLD) -> str | None:
-    """'3 unge' -> '<5 unge' in free text (only for the default threshold of 5)."""
-    if not text or threshold != DEFAULT_THRESHOLD:
-        return text
-    return _SMALL_PERSON_COUNT.sub(lambda m: f"{SUPPRESSED}{m.group(2)}{m.group(3)}", text)
+    return disclosure.suppress_text(text, threshold)
 
 
-def participants_by_category(followups: list[Row], threshold: int | None) -> dict[str, str]:
-    """Persons taking part, per prevention category and in total; suppressed when threshold is set."""
-    counts: dict[str, int | None] = {}
-    for row in followups:
-        if row.get("participants") is not None:
-            key = row["prevention_category"]
-            counts[key] = (counts.get(key) or 0) + row["participants"]
-    if not counts:
-        return {}
-    total = sum(v for v in counts.values() if v)
-    shown = suppress_counts(counts, threshold) if threshold else {k: str(v) for k, v in counts.items()}
-    shown["I alt"] = str(total)
-    return shown
+# ---------------------------------------------------------------- selection
 
 
 def _internal_fields(dataset: Dataset, table: str) -> set[str]:
@@ -115,14 +165,26 @@ def _collect_values(row: Row) -> list[str]:
     ]
 
 
-def _public_descriptor(dataset: Dataset) -> dict[str, Any]:
+def _public_descriptor(dataset: Dataset, threshold: int) -> dict[str, Any]:
     descriptor = copy.deepcopy(dataset.descriptor)
     for resource in descriptor["resources"]:
         schema = resource["schema"]
         schema["fields"] = [f for f in schema["fields"] if f.get("audience") != "internal"]
         if any(f.get("personCount") for f in schema["fields"]):
-            schema["missingValues"] = ["", SUPPRESSED]
+            schema["missingValues"] = ["", str(Suppressed(threshold))]
     return descriptor
+
+
+def _suppress_row(row: Row, person_fields: set[str], texts: list[str], threshold: int) -> Row:
+    applies = "unit" not in row or is_person_unit(row.get("unit"))
+    if applies:
+        for key in person_fields:
+            row[key] = disclosure.suppress_value(row.get(key), threshold)
+    for key in texts:
+        value = row.get(key)
+        if isinstance(value, str) and value:
+            row[key] = disclosure.suppress_text(value, threshold)
+    return row
 
 
 def select(
@@ -139,48 +201,34 @@ def select(
             threshold=threshold,
             participants=participants_by_category(dataset.table("followups"), None),
         )
+    kept = public_row_indexes(dataset)
+    resources = {r["name"]: r for r in dataset.descriptor["resources"]}
     internal_values: list[str] = []
     tables: dict[str, list[Row]] = {}
-    suppressed: dict[tuple[str, int, str], bool] = {}
-    dropped_ids: dict[str, set[str]] = {}
+    excluded: dict[str, int] = {}
     for name, rows in dataset.tables.items():
         hidden_fields = _internal_fields(dataset, name)
-        person_fields = _person_fields(dataset, name)
-        kept = []
-        for row in rows:
-            if row.get("audience") == "internal":
+        person_fields = _person_fields(dataset, name) - hidden_fields
+        texts = [f for f in disclosure.free_text_fields(resources.get(name, {})) if f not in hidden_fields]
+        keep = kept.get(name, set())
+        out = []
+        for i, row in enumerate(rows):
+            if i not in keep:
                 internal_values.extend(_collect_values(row))
-                if "id" in row:
-                    dropped_ids.setdefault(name, set()).add(row["id"])
                 continue
-            clean = {k: v for k, v in row.items() if k not in hidden_fields}
             internal_values.extend(
                 str(row[k]) for k in hidden_fields if isinstance(row.get(k), str) and len(row[k]) >= MIN_AUDIT_LENGTH
             )
-            for key in person_fields:
-                value = clean.get(key)
-                applies = name != "measurements" or (clean.get("unit") or "").lower() in PERSON_UNITS
-                if applies and isinstance(value, (int, float)) and 0 < value < threshold:
-                    clean[key] = None
-                    suppressed[(name, len(kept), key)] = True
-            for key, value in clean.items():
-                if isinstance(value, str) and key.endswith(("_text", "description", "summary")):
-                    clean[key] = suppress_text(value, threshold)
-            kept.append(clean)
-        tables[name] = kept
-    # Rows of other tables that point at a dropped (internal) activity go too.
-    internal_activities = dropped_ids.get("activities", set())
-    if internal_activities:
-        for name, rows in tables.items():
-            if name != "activities" and rows and "activity_id" in rows[0]:
-                tables[name] = [r for r in rows if r["activity_id"] not in internal_activities]
+            clean = {k: v for k, v in row.items() if k not in hidden_fields}
+            out.append(_suppress_row(clean, person_fields, texts, threshold))
+        if len(out) < len(rows):
+            excluded[name] = len(rows) - len(out)
+        tables[name] = out
     public_pages = [p for p in pages if p.audience != "internal"]
     internal_pages = [p.path for p in pages if p.audience == "internal"]
     for page in pages:
         if page.audience == "internal":
-            internal_values.extend(
-                line.strip() for line in page.body.splitlines() if len(line.strip()) >= 20
-            )
+            internal_values.extend(line.strip() for line in page.body.splitlines() if len(line.strip()) >= 20)
     # A value that also occurs in public data is not a secret (e.g. a shared district name).
     public_blob = "\n".join(str(v) for rows in tables.values() for r in rows for v in r.values() if v)
     internal_values = sorted({v for v in internal_values if v not in public_blob})
@@ -188,12 +236,10 @@ def select(
         edition=edition,
         tables=tables,
         pages=public_pages,
-        descriptor=_public_descriptor(dataset),
+        descriptor=_public_descriptor(dataset, threshold),
         threshold=threshold,
-        suppressed=suppressed,
         internal_values=internal_values,
         internal_pages=internal_pages,
-        participants=participants_by_category(
-            [r for r in dataset.table("followups") if r.get("audience") != "internal"], threshold
-        ),
+        participants=participants_by_category(tables.get("followups", []), threshold),
+        excluded=excluded,
     )

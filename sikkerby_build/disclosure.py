@@ -1,0 +1,516 @@
+"""Small-number suppression (statistical disclosure control) for the public edition.
+
+A count of persons below the threshold (default 5) is never published. Instead of the number
+the row holds a value:
+
+- ``Suppressed(threshold)``: one count between 1 and threshold - 1. ``str()`` and
+  ``__html__`` give "<5", so templates print it, downloads write it (the public descriptor
+  declares "<5" a missing value) and charts recognise it with ``isinstance(v, Suppressed)``.
+  It is truthy (``{% if v %}`` shows it) and is not a number: arithmetic on it raises
+  ``TypeError``, so no figure can be computed from a hidden count by accident.
+- ``Interval(low, high)`` (a ``Suppressed``): a sum that contains suppressed counts, published
+  as the range it must lie in, e.g. 40 + "<5" + "<5" -> "42–48". A range that is exactly
+  1..threshold-1 is a plain ``Suppressed``.
+
+Rules (the methodology page must say this; suggested Danish text in ``METHOD_TEXT_DA``):
+
+1. Primary: a count of persons from 1 to threshold - 1 is suppressed. Zero is shown (no
+   person can be identified by it). Non-person figures (a measurement whose unit is not a
+   person unit, see ``is_person_unit``) are never suppressed.
+2. Sums and totals: a total, or any cell that is a sum of other published cells (e.g. the
+   participants per prevention category, which are sums of the follow-ups' own published
+   counts), is computed from the published cells only. When at least one part is suppressed
+   it is published as the interval the parts already imply (each hidden part counts as
+   1..threshold-1). Such a total therefore tells a reader nothing the cells do not: with one
+   category "<5 · I alt <5" (never "I alt 3"); 1 + 1 + 40 gives "<5, <5, 40, I alt 42–48"
+   (never "I alt 42"). This replaces the older rule "also hide the smallest other cell",
+   which printed a false "<5" for a large cell and was undone by the follow-ups' own
+   published counts, whose sum is the category cell.
+3. Free text (every free-text string field of every resource): the forms the real data uses
+   are rewritten so neither number leaks:
+   - "N unge", "N nye unge", "(N unge)", "N af de unge", "de N unge" -> "<5 unge" …
+     (a person word, see ``PERSON_WORDS``, within two words after the number);
+   - "N fra …" ("Derudover kom 4 fra sikrede institutioner") -> "<5 fra …";
+   - "N ud af M" / "N af M" with a person word in the phrase: N small -> "<5 ud af M";
+     M small -> "<5 ud af <5" (N ≤ M, so showing N would bound M and vice versa);
+   - written-out numbers ("to unge", "tre borgere") like digits.
+   Text the rules cannot make safe is reported by ``unsafe_text_warnings`` (file, physical
+   line, field) so an editor can rephrase it: a small number near a person word in another
+   form, "de to"/"de tre" without a person word, "N ud af M" where M - N is small (the
+   complement is a small group), and a field where a number was hidden but other person
+   counts or percentages remain, from which the hidden number may be computed.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from markupsafe import escape
+
+from .problems import Problem
+
+DEFAULT_THRESHOLD = 5
+
+# Units that make a measurement value a count of persons (first word of the unit; a unit
+# with "pr." or "gns." is a rate or an average, not a count).
+PERSON_UNITS = {"personer", "unge", "borgere", "deltagere", "børn", "familier", "forældre", "elever"}
+
+# Words that make a number next to them a count of persons, with Danish inflections.
+PERSON_WORDS = (
+    r"unge[ns]?|ung|personer(?:ne)?|person(?:en)?|borgere(?:ne)?|borger(?:en)?|deltagere(?:ne)?|"
+    r"deltager(?:en)?|børn(?:ene)?|barn(?:et)?|familier(?:ne)?|familie(?:n)?|forældre(?:ne)?|"
+    r"elever(?:ne)?|elev(?:en)?|drenge(?:ne)?|dreng(?:en)?|piger(?:ne)?|pige(?:n)?|mænd(?:ene)?|"
+    r"kvinder(?:ne)?|kvinde(?:n)?|mødre(?:ne)?|fædre(?:ne)?|brugere(?:ne)?|bruger(?:en)?|"
+    r"beboere(?:ne)?|indsatte|anbragte|klienter(?:ne)?|klient(?:en)?|sager(?:ne)?|sag(?:en)?|"
+    r"tilfælde(?:ne)?|drabsofre|ofre(?:ne)?|offer(?:et)?"
+)
+_PERSON = re.compile(rf"(?:{PERSON_WORDS})", re.IGNORECASE)
+
+NUMBER_WORDS = {"én": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "syv": 7, "otte": 8, "ni": 9}
+
+METHOD_TEXT_DA = (
+    "Antal personer under {t} vises ikke i den offentlige udgave: de vises som „<{t}“ på siderne, "
+    "i diagrammer og i downloads. En sum, hvor et af tallene er skjult, vises som det interval, "
+    "summen må ligge i (fx 40 + „<{t}“ + „<{t}“ vises som „42–48“), så den ikke afslører de skjulte "
+    "tal. I fritekst skjules små antal personer også („<{t} unge“, „<{t} ud af 18“); er begge tal i "
+    "„N ud af M“ små, skjules begge."
+)
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    """A count of persons below the threshold: prints as "<5", is truthy and is not a number."""
+
+    threshold: int = DEFAULT_THRESHOLD
+
+    def __str__(self) -> str:
+        return f"<{self.threshold}"
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+    def __bool__(self) -> bool:
+        return True
+
+    @property
+    def bounds(self) -> tuple[int, int]:
+        """The smallest and largest value the hidden count can have."""
+        return 1, self.threshold - 1
+
+
+@dataclass(frozen=True)
+class Interval(Suppressed):
+    """A sum containing suppressed counts, published as the range it must lie in."""
+
+    low: int = 0
+    high: int = 0
+
+    def __str__(self) -> str:
+        return f"{_thousands(self.low)}–{_thousands(self.high)}"
+
+    @property
+    def bounds(self) -> tuple[int, int]:
+        return self.low, self.high
+
+
+Count = int | float | Suppressed | None
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def is_person_unit(unit: str | None) -> bool:
+    """True when a measurement's unit makes its values counts of persons."""
+    text = (unit or "").strip().lower()
+    if not text or "pr." in text or "gns" in text:
+        return False
+    return text.split()[0].strip("(),") in PERSON_UNITS
+
+
+def suppress_value(value: Any, threshold: int = DEFAULT_THRESHOLD) -> Any:
+    """Primary suppression of one count: 1..threshold-1 -> Suppressed; anything else unchanged."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    return Suppressed(threshold) if 0 < value < threshold else value
+
+
+def add_counts(values: Iterable[Count], threshold: int = DEFAULT_THRESHOLD) -> Count:
+    """The sum of published counts: exact when none is suppressed, else the implied interval.
+
+    ``None`` (unknown) values are left out; the sum of only unknowns is ``None``.
+    """
+    low = high = 0
+    hidden = False
+    seen = False
+    for value in values:
+        if value is None:
+            continue
+        seen = True
+        if isinstance(value, Suppressed):
+            hidden = True
+            a, b = value.bounds
+            low, high = low + a, high + b
+        else:
+            low, high = low + value, high + value
+    if not seen:
+        return None
+    if not hidden:
+        return low
+    if (low, high) == (1, threshold - 1):
+        return Suppressed(threshold)
+    return Interval(threshold, low, high)
+
+
+def suppress_table(
+    cells: Mapping[str, Count], threshold: int = DEFAULT_THRESHOLD, total: str | None = "I alt"
+) -> dict[str, Count]:
+    """Primary suppression of each cell, plus a total (if ``total`` is a label) from the shown cells."""
+    shown: dict[str, Count] = {k: suppress_value(v, threshold) for k, v in cells.items()}
+    if total is not None and shown:
+        shown[total] = add_counts(shown.values(), threshold)
+    return shown
+
+
+# ---------------------------------------------------------------- free text
+
+# A number that can be a count: not part of a decimal, range, age ("18+", "13-17-årige",
+# "18-årige"), percentage or ordinal ("9. klasse").
+_NUMBER = re.compile(
+    r"(?<![\w.,/+\-–])(\d+)(?![\w+]|[.,]\d|\s?%|\s?pct|\s?[-–]\s?\d|[-–]år|\.\s?[a-zæøå])"
+)
+_NUMBER_WORD = re.compile(r"(?<![\w-])(" + "|".join(NUMBER_WORDS) + r")(?![\w-])", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+|\d+")
+_NOT_COUNT_BEFORE = {
+    "niveau", "niveauer", "tabel", "figur", "nr", "kl", "fase", "klasse", "klassetrin", "trin", "side",
+    "version", "bilag", "punkt", "skala", "mål", "indsatsområde", "område", "uge", "år", "scorer",
+    "score", "til", "fra", "scoret", "point", "dag", "kategori", "målgruppekategori", "note",
+}  # fmt: skip
+_UNIT_WORDS = {
+    "år", "årige", "måned", "måneder", "mdr", "uge", "uger", "dage", "dag", "timer", "time", "minutter",
+    "gange", "gang", "kr", "mio", "mia", "procent", "pct", "point", "fag", "km", "meter", "anmeldelser",
+    "projekter", "centre", "klasse", "klasser", "kilder", "niveauer", "aktiviteter", "forløb",
+}  # fmt: skip
+_PERCENT = re.compile(r"\d\s?%|\d\s?pct|\d\s?procent", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # "unhandled", "complement", "arithmetic"
+    offset: int  # position in the original text
+    message: str
+
+
+@dataclass
+class _Token:
+    text: str
+    start: int
+    end: int
+
+
+def _tokens(text: str, start: int, limit: int) -> list[_Token]:
+    """Up to ``limit`` words after ``start``; stops at a sentence end or a line break."""
+    out: list[_Token] = []
+    pos = start
+    while len(out) < limit:
+        m = _WORD.search(text, pos)
+        if not m:
+            break
+        if re.search(r"[.!?;:,()\n]", text[pos : m.start()]):
+            break
+        out.append(_Token(m.group(), m.start(), m.end()))
+        pos = m.end()
+    return out
+
+
+def _word_before(text: str, pos: int) -> str:
+    m = re.search(r"([^\W\d_]+)\W*$", text[max(0, pos - 30) : pos])
+    return m.group(1).lower() if m else ""
+
+
+def _is_person(word: str) -> bool:
+    return bool(_PERSON.fullmatch(word))
+
+
+def _value(token: str) -> int | None:
+    if token.isdigit():
+        return int(token)
+    return NUMBER_WORDS.get(token.lower())
+
+
+_LIST_MARKER = re.compile(r"(?:^|\n)[ \t]*(?:[-*][ \t]+)?$")
+_SERIES = re.compile(r"([^\W\d_]+)\.?\s+\d+\s*(?:,|og|eller|til|-|–)\s*$")
+
+
+def _number_at(text: str, m: re.Match[str]) -> int | None:
+    """The candidate count at a match, or None if its context says it is not a count."""
+    before = text[max(0, m.start() - 40) : m.start()]
+    if _word_before(text, m.start()) in _NOT_COUNT_BEFORE:
+        return None
+    series = _SERIES.search(before)  # "niveau 3 og 4": the 4 is a level too
+    if series and series.group(1).lower() in _NOT_COUNT_BEFORE:
+        return None
+    follows = text[m.end() : m.end() + 2]
+    if follows.startswith(")") and not before.endswith("("):
+        return None  # "1) Børn og unge": a list marker
+    if follows.startswith(".") and _LIST_MARKER.search(before):
+        return None  # "3. Prokriminel holdning" at a line start: a numbered list
+    return _value(m.group(1))
+
+
+def _person_follows(tokens: list[_Token], max_between: int = 2) -> int | None:
+    """Index of a person word among the first tokens, with only non-unit words before it."""
+    for i, tok in enumerate(tokens[: max_between + 1]):
+        if _is_person(tok.text):
+            return i
+        if tok.text.isdigit() or tok.text.lower() in _UNIT_WORDS or tok.text.lower() in {"ud", "fra"}:
+            return None
+        if _value(tok.text) is not None:
+            return None
+    return None
+
+
+_ADJECTIVES = {
+    "resterende", "øvrige", "andre", "sidste", "første", "førstnævnte", "sidstnævnte", "nye", "tidligere",
+    "samme", "unikke", "enkelte",
+}  # fmt: skip
+_PRONOUN_NEXT = {"der", "som", "har", "havde", "var", "er", "blev", "kom", "med", "fik", "hvoraf", "af"}
+
+
+def _used_as_pronoun(after: list[_Token], of_phrase: bool = False) -> bool:
+    """True when a number stands for persons without a noun: "for de to, der …", "2 med …".
+
+    A number followed by a noun that is not a person word ("de 4 største kommuner", "2 uger")
+    is not about persons.
+    """
+    rest = [t for t in after if t.text.lower() not in _ADJECTIVES]
+    if rest and rest[0].text.lower() == "af":  # "to af de virkningsfulde faktorer" / "To af disse er …"
+        rest = rest[1:]
+        if rest and rest[0].text.lower() in {"de", "disse"}:
+            rest = [t for t in rest[1:] if t.text.lower() not in _ADJECTIVES and not t.text.endswith("e")] or rest[1:2]
+        if not rest:
+            return True
+        return _is_person(rest[0].text) if of_phrase else rest[0].text.lower() in _PRONOUN_NEXT or _is_person(rest[0].text)
+    if not rest:
+        return True
+    return rest[0].text.lower() in _PRONOUN_NEXT
+
+
+def analyse_text(text: str, threshold: int = DEFAULT_THRESHOLD) -> tuple[str, list[Finding]]:
+    """Rewrite small person counts in free text; return the new text and what is still unsafe."""
+    if not text:
+        return text, []
+    marker = f"<{threshold}"
+    replace: dict[tuple[int, int], str] = {}
+    findings: list[Finding] = []
+    shown_counts: list[int] = []  # offsets of person counts left visible
+    candidates = [(m, _number_at(text, m)) for m in _NUMBER.finditer(text)]
+    candidates += [(m, _number_at(text, m)) for m in _NUMBER_WORD.finditer(text)]
+    candidates.sort(key=lambda c: c[0].start())
+    done: set[int] = set()
+    for m, n in candidates:
+        if n is None or m.start() in done:
+            continue
+        small = 0 < n < threshold
+        word = not m.group(1).isdigit()
+        after = _tokens(text, m.end(), 7)
+        # "N [adj] [person] (ud) af (de|disse) M [adj] [person]"
+        i = 0
+        person = _person_follows(after)
+        if person is not None:
+            i = person + 1
+        j = i
+        if j < len(after) and after[j].text.lower() == "ud":
+            j += 1
+        if j < len(after) and after[j].text.lower() == "af":
+            j += 1
+            if j < len(after) and after[j].text.lower() in {"de", "disse", "i", "alt"}:
+                j += 1
+                if j < len(after) and after[j].text.lower() == "alt":
+                    j += 1
+            if j < len(after) and _value(after[j].text) is not None and (
+                after[j].text.isdigit() or after[j].text.lower() in NUMBER_WORDS
+            ):
+                of = after[j]
+                m_value = _value(of.text)
+                rest = after[j + 1 :]
+                person_after = _person_follows(rest) is not None or (
+                    len(rest) >= 2 and rest[0].text.lower() == "af" and _person_follows(rest[1:]) is not None
+                )
+                if m_value is not None and (person is not None or person_after):
+                    done.add(of.start)
+                    if small or 0 < m_value < threshold:
+                        replace[(m.start(1), m.end(1))] = marker
+                        if 0 < m_value < threshold:
+                            replace[(of.start, of.end)] = marker
+                    else:
+                        shown_counts += [m.start(), of.start]
+                        if 0 < m_value - n < threshold:
+                            findings.append(
+                                Finding(
+                                    "complement",
+                                    m.start(),
+                                    f"„{text[m.start():of.end]}“: forskellen {m_value} − {n} er et lille antal "
+                                    f"personer (under {threshold}). Omformulér, fx „de fleste af de {m_value}“.",
+                                )
+                            )
+                    continue
+                if (small or (m_value is not None and 0 < m_value < threshold)) and _used_as_pronoun(rest, of_phrase=True):
+                    findings.append(
+                        Finding(
+                            "unhandled",
+                            m.start(),
+                            f"„{text[m.start():of.end]}“ kan være et lille antal personer. Skriv hvem det "
+                            f"drejer sig om (fx „{marker} ud af 18 unge“) eller omformulér.",
+                        )
+                    )
+                    continue
+        if person is not None:
+            if text[after[person].end :].lstrip(" ").startswith(":"):
+                continue  # "1 forældre: 50,9": a category label in a table, not a count
+            if small:
+                replace[(m.start(1), m.end(1))] = marker
+            else:
+                shown_counts.append(m.start())
+            continue
+        if after and after[0].text.lower() == "fra" and len(after) > 1 and _value(after[1].text) is None:
+            if small and not word:
+                replace[(m.start(1), m.end(1))] = marker
+            continue
+        if not small:
+            continue
+        if _used_as_pronoun(after):
+            findings.append(
+                Finding(
+                    "unhandled",
+                    m.start(),
+                    f"„{_snippet(text, m.start(), m.end())}“: {m.group(1)} kan være et lille antal personer i en "
+                    f"form, der ikke skjules automatisk. Omformulér, fx „{marker} unge“ eller „få unge“.",
+                )
+            )
+    out = text
+    for (a, b), new in sorted(replace.items(), reverse=True):
+        out = out[:a] + new + out[b:]
+    if replace and (shown_counts or _PERCENT.search(out)):
+        first = min(a for a, _ in replace)
+        findings.append(
+            Finding(
+                "arithmetic",
+                first,
+                "Et lille antal personer er skjult i teksten, men teksten viser også andre antal personer "
+                "eller procenter, som det skjulte tal måske kan regnes ud fra. Kontrollér og omformulér.",
+            )
+        )
+    return out, findings
+
+
+def suppress_text(text: str | None, threshold: int = DEFAULT_THRESHOLD) -> str | None:
+    """Free text with small person counts rewritten ("4 unge" -> "<5 unge")."""
+    if not text:
+        return text
+    return analyse_text(text, threshold)[0]
+
+
+def _snippet(text: str, start: int, end: int, width: int = 30) -> str:
+    a = max(0, start - width)
+    b = min(len(text), end + width)
+    return ("…" if a else "") + " ".join(text[a:b].split()) + ("…" if b < len(text) else "")
+
+
+# ---------------------------------------------------------------- fields and warnings
+
+
+def free_text_fields(descriptor_resource: Mapping[str, Any]) -> list[str]:
+    """String fields that hold free text: not keys, not references, not enums or patterns."""
+    schema = descriptor_resource.get("schema", {})
+    keys = set(_as_list(schema.get("primaryKey")))
+    for fk in schema.get("foreignKeys", []):
+        keys.update(_as_list(fk.get("fields")))
+    out = []
+    for f in schema.get("fields", []):
+        constraints = f.get("constraints", {})
+        if f.get("type", "string") != "string" or f["name"] in keys or f["name"] in {"id", "source", "audience", "unit"}:
+            continue
+        if "enum" in constraints or "pattern" in constraints or f.get("format") in {"uri", "email"}:
+            continue
+        out.append(f["name"])
+    return out
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def physical_lines(path: Path) -> list[int]:
+    """The physical line (1-based) each data record starts on, header = line 1."""
+    lines: list[int] = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        previous = 0
+        for i, _record in enumerate(reader):
+            if i:
+                lines.append(previous + 1)
+            previous = reader.line_num
+    return lines
+
+
+_KIND_TITLES = {
+    "unhandled": "small-number-text",
+    "complement": "small-number-complement",
+    "arithmetic": "small-number-arithmetic",
+}
+
+
+def unsafe_text_warnings(dataset: Any, threshold: int = DEFAULT_THRESHOLD) -> list[Problem]:
+    """Warnings for free text in the public edition that small-number rules cannot make safe.
+
+    Each names the CSV file, the physical line of the text (inside a multi-line cell too)
+    and the field. Only rows and columns that reach the public edition are checked.
+    """
+    from .edition import public_row_indexes  # late: edition imports this module
+
+    problems: list[Problem] = []
+    kept = public_row_indexes(dataset)
+    for resource in dataset.descriptor["resources"]:
+        name = resource["name"]
+        fields = [f["name"] for f in resource["schema"]["fields"]]
+        hidden = {f["name"] for f in resource["schema"]["fields"] if f.get("audience") == "internal"}
+        texts = [f for f in free_text_fields(resource) if f not in hidden]
+        if not texts:
+            continue
+        rows = dataset.tables.get(name, [])
+        path = Path(dataset.root) / resource["path"]
+        try:
+            starts = physical_lines(path)
+        except OSError:
+            starts = []
+        for index in sorted(kept.get(name, set())):
+            row = rows[index]
+            start = starts[index] if index < len(starts) else index + 2
+            for field in texts:
+                value = row.get(field)
+                if not isinstance(value, str) or not value:
+                    continue
+                _, findings = analyse_text(value, threshold)
+                for finding in findings:
+                    before = sum(str(row.get(f) or "").count("\n") for f in fields[: fields.index(field)])
+                    line = start + before + value[: finding.offset].count("\n")
+                    problems.append(
+                        Problem(
+                            _KIND_TITLES[finding.kind],
+                            resource["path"],
+                            finding.message,
+                            row=line,
+                            field=field,
+                            severity="warning",
+                            subject=row.get("activity_id") or row.get("id"),
+                        )
+                    )
+    return problems
