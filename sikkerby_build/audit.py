@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import gzip
 import html
-import json
 import re
+import urllib.parse
 from pathlib import Path
 
 from .edition import EditionData
 from .problems import Problem
 from .render import urls
 
-TEXT_SUFFIXES = {".html", ".json", ".xml", ".csv", ".js", ".txt", ".css", ".svg", ".md", ".gz", ".map"}
+BINARY_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".pdf"}
 FORBIDDEN_HOSTS = re.compile(
     r"https?://(?:[a-z0-9-]+\.)*(?:cdn\.[a-z0-9.-]+|fonts\.googleapis\.com|fonts\.gstatic\.com|unpkg\.com|cdnjs\.cloudflare\.com|"
     r"cdn\.jsdelivr\.net|jsdelivr\.net|google-analytics\.com|googletagmanager\.com|cdn\.plot\.ly|mathjax\.org)",
@@ -34,17 +34,28 @@ CSS_URL = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])(?:https?:)?//""", re.I
 MIN_FRAGMENT = 12
 
 
+_JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\([\\/\"nrt])")
+
+
+def _json_unescape(text: str) -> str:
+    simple = {"n": " ", "r": " ", "t": " ", "/": "/", "\\": "\\", '"': '"'}
+    return _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)) if m.group(1) else simple[m.group(2)], text)
+
+
+def normalise(text: str) -> str:
+    """One form for comparing: JSON, URL and HTML escapes undone, case folded, whitespace collapsed."""
+    for _ in range(2):  # e.g. HTML-escaped JSON inside an attribute
+        text = html.unescape(urllib.parse.unquote(_json_unescape(text)))
+    return " ".join(text.casefold().split())
+
+
 def _read_text(path: Path) -> str:
+    """Every file, whatever its suffix (gzip decompressed); binary formats are read as Latin-1 text."""
     raw = path.read_bytes()
-    if path.suffix == ".gz":
+    if raw[:2] == b"\x1f\x8b":
         raw = gzip.decompress(raw)
-    text = raw.decode("utf-8", errors="replace")
-    if path.suffix == ".json":
-        try:
-            text = json.dumps(json.loads(text), ensure_ascii=False)
-        except ValueError:
-            pass
-    return " ".join(html.unescape(text).split())
+    text = raw.decode("latin-1") if path.suffix.lower() in BINARY_SUFFIXES else raw.decode("utf-8", errors="replace")
+    return normalise(text)
 
 
 def _fragments(value: str) -> list[str]:
@@ -52,11 +63,11 @@ def _fragments(value: str) -> list[str]:
     pieces = []
     for line in re.split(r"[\n\r]+", value):
         line = re.sub(r"^[\s#>*\-+]+|[*_`]+", "", line).strip()
-        line = " ".join(line.split())
+        line = normalise(line)
         if len(line) >= MIN_FRAGMENT:
             pieces.append(line[:200])
     if not pieces and len(value.strip()) >= 6:
-        pieces.append(" ".join(value.split()))
+        pieces.append(normalise(value))
     return pieces
 
 
@@ -104,17 +115,17 @@ def audit(site_dir: Path, data: EditionData, site_url: str | None = None) -> lis
             for piece in _fragments(value):
                 needles.setdefault(piece, value)
         for url in internal_page_urls(data):
-            needles.setdefault(url, url)
+            needles.setdefault(normalise(url), url)
     texts: dict[str, str] = {}
     for path in sorted(site_dir.rglob("*")):
-        if not path.is_file() or path.suffix not in TEXT_SUFFIXES:
+        if not path.is_file():
             continue
         rel = path.relative_to(site_dir).as_posix()
         text = texts[rel] = _read_text(path)
         for match in sorted(set(FORBIDDEN_HOSTS.findall(text))):
             problems.append(Problem("third-party-host", rel, f"Filen nævner en tredjepartsvært: {match}"))
         own = _strip_own_urls(text, site_url)
-        if path.suffix in {".html", ".css"} and (LOADING_URL.search(own) or CSS_URL.search(own)):
+        if path.suffix in {".html", ".css", ".svg"} and (LOADING_URL.search(own) or CSS_URL.search(own)):
             problems.append(Problem("third-party-request", rel, "Siden henter en ressource fra en anden server."))
     if needles:
         for rel, needle in _find_needles(texts, needles):

@@ -1,0 +1,64 @@
+"""The audit finds internal text however it is written, in any file, at the addresses the site serves."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+from sikkerby_build import audit
+from sikkerby_build.edition import EditionData
+from sikkerby_build.render import urls
+
+SECRET = "Kontaktperson Birgitte Hemmelig på lokal 4412"
+
+
+def _public(internal_pages: list[str] | None = None) -> EditionData:
+    return EditionData(
+        edition="public", tables={}, pages=[], descriptor={"resources": []}, threshold=5,
+        internal_values=[SECRET], internal_pages=internal_pages or [],
+    )  # fmt: skip
+
+
+def _site(tmp_path: Path, name: str, content: bytes) -> Path:
+    site = tmp_path / "site"
+    (site / name).parent.mkdir(parents=True, exist_ok=True)
+    (site / "index.html").write_text("<p>Offentlig side</p>", encoding="utf-8")
+    (site / name).write_bytes(content)
+    return site
+
+
+FORMS = {
+    "upper case": ("side/index.html", SECRET.upper().encode()),
+    "html entities": ("side/index.html", "".join(f"&#{ord(c)};" for c in SECRET).encode()),
+    "json escaped": ("data/x.json", json.dumps({"v": SECRET}, ensure_ascii=True).encode()),
+    "json in attribute": ("side/index.html", f'<div data-x="{json.dumps(SECRET).replace(chr(34), "&quot;")}">'.encode()),
+    "url encoded": ("side/index.html", f'<a href="/s?q={urllib.parse.quote(SECRET)}">x</a>'.encode()),
+    "no suffix": ("CNAME", SECRET.encode()),
+    "yml": ("config.yml", f"x: {SECRET}".encode()),
+    "webmanifest": ("site.webmanifest", json.dumps({"name": SECRET}).encode()),
+    "gzip without .gz": ("sitemap.bin", gzip.compress(SECRET.encode())),
+}
+
+
+@pytest.mark.parametrize("form", sorted(FORMS))
+def test_internal_value_is_found_in_every_form(tmp_path, form):
+    name, content = FORMS[form]
+    problems = audit.audit(_site(tmp_path, name, content), _public())
+    assert [p.file for p in problems if p.kind == "internal-leak"] == [name]
+
+
+def test_clean_site_passes(tmp_path):
+    assert audit.audit(_site(tmp_path, "other/index.html", b"<p>Intet hemmeligt</p>"), _public()) == []
+
+
+def test_internal_content_page_is_searched_at_its_served_address(tmp_path):
+    # content/about.md is served at om/ (not about/): the audit must use the same URL module.
+    assert urls.page_url(urls.content_page("about.md")) == "om/"
+    assert audit.internal_page_urls(_public(["about.md", "intern/kanarie.md"])) == ["om/", "intern/kanarie/"]
+    site = _site(tmp_path, "index.html", b'<a href="intern/kanarie/">x</a>')
+    problems = audit.audit(site, _public(["intern/kanarie.md"]))
+    assert [p.kind for p in problems] == ["internal-leak"]
