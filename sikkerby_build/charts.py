@@ -16,6 +16,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from .disclosure import Suppressed
+
 PALETTE = {"primary": "#1a5a96", "secondary": "#c05a00", "target": "#2e7d32", "muted": "#5f6b76"}
 _LAYOUT = dict(
     font=dict(family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif", size=14, color="#1f2328"),
@@ -84,6 +86,17 @@ def fmt_number(value: float | None, decimals: int = 0) -> str:
     return text
 
 
+def _plotted(value: Any) -> float | None:
+    """A suppressed count is a gap in the drawing (its table cell and hover text say "<5")."""
+    return None if isinstance(value, Suppressed) else value
+
+
+def _said(value: Any) -> str:
+    if isinstance(value, Suppressed):
+        return str(value)
+    return fmt_number(value, 1 if value % 1 else 0)
+
+
 def measurement_chart(chart_id: str, activity_name: str, year: int, rows: list[dict[str, Any]], source: str) -> Chart | None:
     """Before vs after vs criterion for the measurement rows that have clean numbers."""
     numeric = [r for r in rows if r.get("value_before") is not None and r.get("value_after") is not None]
@@ -91,24 +104,27 @@ def measurement_chart(chart_id: str, activity_name: str, year: int, rows: list[d
         return None
     labels = [f"Målepunkt {r['position']}" for r in numeric]
     fig = _Figure()
-    fig.add_bar(name="Før", x=labels, y=[r["value_before"] for r in numeric], marker_color=PALETTE["muted"])
-    fig.add_bar(name="Efter", x=labels, y=[r["value_after"] for r in numeric], marker_color=PALETTE["primary"])
+    for name, key, colour in (("Før", "value_before", PALETTE["muted"]), ("Efter", "value_after", PALETTE["primary"])):
+        fig.add_bar(
+            name=name, x=labels, y=[_plotted(r[key]) for r in numeric], marker_color=colour,
+            text=[_said(r[key]) for r in numeric], textposition="none", hovertemplate=f"{name}: %{{text}}<extra></extra>",
+        )  # fmt: skip
     crit = [r.get("value_criterion") for r in numeric]
     if any(c is not None for c in crit):
         fig.add_scatter(
             name="Succeskriterium", x=labels, y=crit, mode="markers",
             marker=dict(symbol="line-ew-open", size=28, line=dict(width=3, color=PALETTE["target"])),
         )
-    improved = sum(1 for r in numeric if r["value_after"] > r["value_before"])
+    comparable = [r for r in numeric if _plotted(r["value_before"]) is not None and _plotted(r["value_after"]) is not None]
+    improved = sum(1 for r in comparable if r["value_after"] > r["value_before"])
     summary = (
         f"{activity_name} {year}: {len(numeric)} målepunkt{'er' if len(numeric) != 1 else ''} med tal. "
         + "; ".join(
-            f"målepunkt {r['position']} gik fra {fmt_number(r['value_before'], 1 if r['value_before'] % 1 else 0)} "
-            f"til {fmt_number(r['value_after'], 1 if r['value_after'] % 1 else 0)}"
+            f"målepunkt {r['position']} gik fra {_said(r['value_before'])} til {_said(r['value_after'])}"
             + (f" {r['unit']}" if r.get("unit") else "")
             for r in numeric
         )
-        + f". {improved} af {len(numeric)} steg."
+        + f". {improved} af {len(comparable)} steg."
     )
     return Chart(
         id=chart_id,

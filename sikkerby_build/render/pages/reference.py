@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ... import compute
+from ... import compute, disclosure
 from .. import urls
 from ..page import Page
 from ..site import Site
@@ -13,7 +13,8 @@ from ..site import Site
 def generate(site: Site) -> Iterator[Page]:
     ref = site.ref
     yield Page(urls.GLOSSARY, "glossary.md.j2", {"title": "Ordliste"}, dict(glossary=ref.glossary))
-    yield Page(urls.METHODOLOGY, "methodology.md.j2", {"title": "Metode"}, dict(rubric=ref.rubric, example=compute.worked_example(), on_track_ratio=compute.ON_TRACK_RATIO))
+    context = dict(rubric=ref.rubric, example=compute.worked_example(), on_track_ratio=compute.ON_TRACK_RATIO, small_numbers=small_numbers(site))
+    yield Page(urls.METHODOLOGY, "methodology.md.j2", {"title": "Metode"}, context)
     yield Page(urls.OPEN_DATA, "open_data.md.j2", {"title": "Åbne data"}, dict(resources=site.data.descriptor["resources"]))
     yield Page(
         urls.HOME, "front.md.j2", {"title": "Sikker By"},
@@ -23,3 +24,14 @@ def generate(site: Site) -> Iterator[Page]:
     if site.internal:
         names = {a["id"]: a["name"] for a in site.model.activities}
         yield Page(urls.DATA_QUALITY, "quality.md.j2", {"title": "Datakvalitet"}, dict(warnings=site.warnings, names=names))
+
+
+def small_numbers(site: Site) -> dict[str, object]:
+    """The suppression rule and a worked example computed by the same code the site uses."""
+    t = site.data.threshold
+    counts = {"primær": 12, "sekundær": 3, "tertiær": 40}
+    return {
+        "rule": disclosure.METHOD_TEXT_DA.format(t=t),
+        "example_counts": counts,
+        "example_shown": disclosure.suppress_table(counts, t),
+    }
