@@ -26,9 +26,11 @@
     el.setAttribute("data-drawing", "");
     loadPlotly().then(function (Plotly) {
       var spec = JSON.parse(el.getAttribute("data-figure"));
+      /* plotly's own toolbar offers "Edit in Chart Studio", which uploads the chart to a cloud
+       * service: it is off, and so is every cloud link. The chart menu is the site's own. */
       return Plotly.newPlot(el, spec.data, spec.layout, {
-        displaylogo: false, responsive: true, locale: "da",
-        modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"]
+        displayModeBar: false, displaylogo: false, showSendToCloud: false, showEditInChartStudio: false,
+        showLink: false, sendData: false, responsive: true, locale: "da"
       });
     }).then(function () { el.setAttribute("data-drawn", ""); });
   }
