@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import engine, pipeline
+from . import engine, pipeline, publish
 from .edition import DEFAULT_THRESHOLD
 from .engine import EngineFailed
 from .problems import Report, ValidationFailed
@@ -38,6 +38,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+UNCHANGED = "Bygningen er stoppet; det tidligere byggede site er uændret."
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     quiet = args.quiet or bool(os.environ.get("CI"))
     try:
@@ -47,11 +50,19 @@ def cmd_build(args: argparse.Namespace) -> int:
         )
     except ValidationFailed as exc:
         print(exc.report.render(), file=sys.stderr)
-        print("Bygningen er stoppet; det tidligere byggede site er uændret.", file=sys.stderr)
+        print(UNCHANGED, file=sys.stderr)
         return 1
-    except (pipeline.AuditFailed, EngineFailed) as exc:
+    except (pipeline.AuditFailed, EngineFailed) as exc:  # raised before publishing; the new version is discarded
         print(str(exc), file=sys.stderr)
-        print("Bygningen er stoppet; det tidligere byggede site er uændret.", file=sys.stderr)
+        print(UNCHANGED, file=sys.stderr)
+        return 1
+    except publish.PublishLocked as exc:
+        print(str(exc), file=sys.stderr)
+        print("Denne bygning er stoppet uden at ændre noget i outputmappen.", file=sys.stderr)
+        return 1
+    except publish.PublishError as exc:
+        print(str(exc), file=sys.stderr)
+        print("Bygningen er stoppet efter at den nye version blev lagt ud." if exc.switched else UNCHANGED, file=sys.stderr)
         return 1
     if result.report.warnings:
         print(f"{len(result.report.warnings)} datakvalitetsadvarsler (se 'sikkerby validate').", file=sys.stderr)

@@ -1,8 +1,9 @@
 """The whole build: load -> validate -> edition -> compute -> render -> engine -> audit -> publish.
 
 Entry points: ``build(edition, data_dir, out_dir, ...)`` and ``stage(...)`` (everything up to
-the engine, used by ``sikkerby serve``). Both editions are built completely before either
-is swapped into place, so a failure leaves the previous output untouched.
+the engine, used by ``sikkerby serve``). Under a lock on the output folder, the editions are
+built into a new version folder and switched live together in one step (``publish.py``); a
+failure discards that folder and leaves the previous output untouched.
 
 Edition selection runs before compute (not after, as in the first sketch): computations,
 charts, the search index and downloads then never see internal data in the public edition.
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import audit as audit_stage
-from . import compute, edition, engine, render, settings
+from . import compute, edition, engine, publish, render, settings
 from .load import ContentPage, Dataset, load_content, load_data
 from .problems import Problem, Report, ValidationFailed
 from .settings import Settings
@@ -74,17 +75,6 @@ def stage(
     return data, result
 
 
-def _swap(new: Path, final: Path) -> None:
-    old = final.with_name(f".{final.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
-    if final.exists():
-        final.rename(old)
-    new.rename(final)
-    if old.exists():
-        shutil.rmtree(old)
-
-
 def build(
     edition_name: str = "all",
     data_dir: Path = DEFAULT_DATA,
@@ -105,9 +95,10 @@ def build(
     out_dir = Path(out_dir).resolve()  # MkDocs resolves relative paths against its config file
     out_dir.mkdir(parents=True, exist_ok=True)
     result = BuildResult(report=report)
-    built: list[tuple[Path, Path]] = []
     loaded = (load_data(data_dir), load_content(content_dir))  # once for all editions
-    try:
+    # One build at a time per output folder (else publish.PublishLocked); the editions go into
+    # a new version folder that is switched live in one step, or discarded on any failure.
+    with publish.building(out_dir) as version:
         for name in editions:
             started = time.perf_counter()
             staging = Path(tempfile.mkdtemp(prefix=f"sikkerby-{name}-"))
@@ -115,11 +106,8 @@ def build(
                 progress(f"{name}: genererer sider …")
                 data, rendered = stage(name, config, staging, report, loaded)
                 progress(f"{name}: bygger {len(rendered.pages)} sider med MkDocs …")
-                new_site = out_dir / f".{name}.new"
-                if new_site.exists():
-                    shutil.rmtree(new_site)
+                new_site = version / name
                 engine.build_site(staging, name, new_site, rendered, config)
-                built.append((new_site, out_dir / name))
                 progress(f"{name}: efterkontrol …")
                 problems = audit_stage.audit(new_site, data, site_url)
                 if problems:
@@ -129,10 +117,6 @@ def build(
             result.editions.append(
                 EditionResult(name, len(rendered.pages), rendered.charts, time.perf_counter() - started, out_dir / name)
             )
-    except BaseException:
-        for new_site, _ in built:
-            shutil.rmtree(new_site, ignore_errors=True)
-        raise
-    for new_site, final in built:
-        _swap(new_site, final)
+        progress("lægger sitet ud …")
+        publish.publish(out_dir, version, editions)
     return result

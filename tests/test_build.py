@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sikkerby_build import pipeline
+from sikkerby_build import pipeline, publish
 from sikkerby_build.problems import ValidationFailed
 from tests.conftest import CONTENT, DATA, ROOT
 
@@ -217,7 +217,7 @@ def test_audit_fails_the_build_on_a_planted_leak_and_keeps_the_old_site(data_cop
         pipeline.build("public", data_copy, out, data_copy / "content")
     assert any(p.kind == "internal-leak" and p.file.startswith("laek/") for p in failure.value.problems)
     assert _tree_digest(out / "public") == before
-    assert sorted(p.name for p in out.iterdir()) == ["public"]
+    assert publish.editions(out) == ["public"] and publish.leftovers(out) == []
 
 
 def test_invalid_data_stops_the_build_and_keeps_the_old_site(data_copy, tmp_path, built_site):
@@ -317,4 +317,4 @@ def test_cli_build_with_relative_out_folder(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "site/internal/index.html").exists()
-    assert sorted(p.name for p in (tmp_path / "site").iterdir()) == ["internal"]
+    assert publish.editions(tmp_path / "site") == ["internal"] and publish.leftovers(tmp_path / "site") == []
