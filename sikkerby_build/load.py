@@ -20,7 +20,7 @@ Front matter rules (``parse_front_matter``):
   a list, a number, empty) or a look-alike key (``Audience``, ``audiance``, ``målgruppe``) is
   an error;
 - a page with no front matter is public only when it clearly has none: no line starting
-  with three dashes (``---``, ``–––``, ``- - -`` …) and no ``audience:`` line among its first
+  with three dashes or only dashes (``---``, ``–––``, ``—-``, ``- - -`` …) and no ``audience:`` line among its first
   ``FRONT_MATTER_ZONE`` lines. Otherwise it is an error, because it probably is front matter
   that was not recognised (a horizontal rule near the top must then be written ``***``, or
   the page given front matter).
@@ -189,8 +189,11 @@ def _clean(line: str) -> str:
 
 
 def _looks_like_marker(line: str) -> bool:
+    """``---`` as typed, mangled by a word processor (``—-``, ``–––``, ``—``) or spaced (``- - -``)."""
     compact = _clean(line).replace(" ", "").replace("\t", "")
-    return len(compact) >= 3 and all(c in _DASHES for c in compact[:3])
+    if len(compact) >= 3 and all(c in _DASHES for c in compact[:3]):
+        return True
+    return bool(compact) and all(c in _DASHES for c in compact) and compact != "-" * len(compact)
 
 
 def _yaml_message(exc: yaml.YAMLError) -> tuple[str, Any]:
@@ -413,6 +416,9 @@ class ContentLoad:
 
     def __len__(self) -> int:
         return len(self.checked())
+
+    def __bool__(self) -> bool:  # an object, not an empty list: ``if loaded:`` must not raise
+        return True
 
 
 def content_files(content_dir: Path) -> tuple[list[Path], list[Problem]]:

@@ -2,6 +2,22 @@
 
 Modelled on frictionless' errors: each problem has a stable ``kind`` (machine readable),
 a location (file, row, field) and a message written for an editor, in Danish.
+
+Kinds (stable; tests check one full message per kind in tests/test_messages.py,
+tests/test_content_safety.py and tests/test_validate.py):
+
+- data files: missing-file, byte-order-mark, encoding-error, empty-file, semicolon-delimiter,
+  header-mismatch, empty-table; from frictionless: type-error, required, enum, out-of-range,
+  invalid-id, duplicate-value, duplicate-id, unknown-reference (one root cause per broken
+  key, dependent rows summarised in its message), missing-cell, extra-cell, blank-row;
+- datapackage.json: descriptor-json (invalid JSON, line and column), descriptor-structure
+  (no resources, no schema, unknown field type or key, path outside the data folder),
+  descriptor-invalid (frictionless cannot use the schema);
+- content pages: front-matter-yaml, front-matter-unclosed, front-matter-not-mapping,
+  front-matter-duplicate-key, front-matter-unrecognised, front-matter-type, audience-invalid,
+  audience-key, content-symlink, content-special-file, content-outside, content-encoding;
+- project rules and warnings: fulfilment-incomplete, met-exceeds-total, fulfilment-mismatch,
+  effect-total-mismatch, effect-total-without-scores, effect-scores-incomplete, budget-unreadable.
 """
 
 from __future__ import annotations
@@ -17,7 +33,7 @@ class Problem:
     kind: str
     file: str
     message: str
-    row: int | None = None  # line number in the file, header = 1 (as frictionless counts)
+    row: int | None = None  # the physical line an editor sees (1-based); not the CSV record number
     field: str | None = None
     severity: Severity = "error"
     subject: str | None = None  # the activity (or other record) a warning is about

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from frictionless import FrictionlessException, Package
+from frictionless import Package
 
 from . import compute
 from .load import ContentLoad, ContentPage, Dataset, load_content, load_data
@@ -181,6 +181,14 @@ def read_descriptor_checked(data_dir: Path) -> tuple[dict[str, Any] | None, list
     by_name = {r["name"]: r for r in resources}
     for resource in resources:
         own = {f["name"] for f in resource["schema"]["fields"]}
+        unknown_key = [f for f in _as_list(resource["schema"].get("primaryKey")) if f not in own]
+        if unknown_key:
+            bad(
+                f"Primærnøglen i tabellen '{resource['name']}' nævner feltet '{unknown_key[0]}', som ikke findes i skemaet."
+                + mente_du(unknown_key[0], own),
+                _json_line(text, resource["name"]),
+                "primaryKey",
+            )
         for key in resource["schema"].get("foreignKeys", []) or []:
             reference = key.get("reference", {}) if isinstance(key, dict) else {}
             target = reference.get("resource")
@@ -297,7 +305,7 @@ NOUNS: dict[str, tuple[str, str]] = {
     "indicators": ("indikator", "indikatoren"),
 }
 _CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"', re.DOTALL)
-_POSITION = re.compile(r'position "(\d+)"')
+_POSITION = re.compile(r'position "?(\d+)')
 
 
 def suggest(value: str, candidates: Any) -> str | None:
@@ -475,8 +483,8 @@ def _run_frictionless(data_dir: Path, descriptor: dict[str, Any], lines: LineMap
     paths = {r["name"]: r["path"] for r in descriptor["resources"]}
     try:
         report = Package(descriptor, basepath=str(data_dir)).validate()
-    except FrictionlessException as exc:
-        kind = getattr(getattr(exc, "error", None), "type", "error")
+    except Exception as exc:  # noqa: BLE001 - frictionless also crashes (TypeError) on some bad schemas
+        kind = getattr(getattr(exc, "error", None), "type", None) or type(exc).__name__
         return [
             Problem(
                 "descriptor-invalid",
@@ -676,7 +684,8 @@ def _load_content(content_dir: Path | None) -> ContentLoad | None:
 def revalidate_content(previous: Report, data_dir: Path, content_dir: Path) -> Report:
     """After an edit to content/ only: keep the data findings, re-check the content pages."""
     report = Report([p for p in previous.problems if not p.file.startswith("content/")])
-    content = _load_content(content_dir) or ContentLoad()
+    content = _load_content(content_dir)
+    content = ContentLoad() if content is None else content
     report.extend(content.problems)
     report.extend(_content_rules(load_data(Path(data_dir)), content.pages))
     return report
