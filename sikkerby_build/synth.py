@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "data"
 COPIED = [
     "administrations", "periods", "focus_areas", "principles", "effect_goals", "indicators",
-    "observations", "rubric", "glossary", "key_figures",
+    "observations", "rubric", "glossary", "key_figures", "documents",
 ]  # fmt: skip
 DISTRICTS = ["Indre By", "Østerbro", "Nørrebro", "Vesterbro/Kgs. Enghave", "Valby", "Vanløse", "Brønshøj-Husum", "Bispebjerg", "Amager Øst", "Amager Vest"]
 CATEGORIES = ["primær", "sekundær", "tertiær", "områdebaseret"]
