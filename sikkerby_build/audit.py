@@ -32,6 +32,8 @@ LOADING_URL = re.compile(
 )
 CSS_URL = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])(?:https?:)?//""", re.IGNORECASE)
 MIN_FRAGMENT = 12
+_UNRENDERED = re.compile(r"\{\{|\{%|\{#")
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.S | re.I)
 
 
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\([\\/\"nrt])")
@@ -124,6 +126,8 @@ def audit(site_dir: Path, data: EditionData, site_url: str | None = None) -> lis
         text = texts[rel] = _read_text(path)
         for match in sorted(set(FORBIDDEN_HOSTS.findall(text))):
             problems.append(Problem("third-party-host", rel, f"Filen nævner en tredjepartsvært: {match}"))
+        if path.suffix == ".html" and _UNRENDERED.search(_SCRIPT.sub("", path.read_text(encoding="utf-8", errors="replace"))):
+            problems.append(Problem("unrendered-template", rel, "Siden indeholder {{ … }} eller {% … %}, som ikke blev udfyldt."))
         own = _strip_own_urls(text, site_url)
         if path.suffix in {".html", ".css", ".svg"} and (LOADING_URL.search(own) or CSS_URL.search(own)):
             problems.append(Problem("third-party-request", rel, "Siden henter en ressource fra en anden server."))

@@ -260,6 +260,40 @@ def summarise(
     return [s for s in out.values()]
 
 
+# ---------------------------------------------------------------- figures per year
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """The effect follow-up of one year in numbers; activities are counted once each."""
+
+    year: int | None
+    followed_up: int
+    scored: int
+    measurements: int
+    criteria_met: int
+    criteria_total: int
+    score_median: float | None
+
+    @property
+    def share_met(self) -> float | None:
+        return self.criteria_met / self.criteria_total if self.criteria_total else None
+
+
+def year_figures(year: int | None, followups: list[Row]) -> YearFigures:
+    scored = [f["score"].total for f in followups if f["score"].total is not None]
+    assessable = [f["fulfilment"] for f in followups if f["fulfilment"].assessable]
+    return YearFigures(
+        year=year,
+        followed_up=len({f["activity_id"] for f in followups}),
+        scored=len(scored),
+        measurements=sum(len(f["measurements"]) for f in followups),
+        criteria_met=sum(f.met for f in assessable),
+        criteria_total=sum(f.total for f in assessable),
+        score_median=statistics.median(scored) if scored else None,
+    )
+
+
 # ---------------------------------------------------------------- model
 
 
@@ -433,17 +467,12 @@ def build_model(tables: dict[str, list[Row]]) -> Model:
             latest,
         ),
     }
-    scored = [f for f in followups if f["score"].total is not None]
-    assessable = [f for f in followups if f["fulfilment"].assessable]
+    by_year = {year: year_figures(year, fs) for year, fs in sorted(group_by(followups, "year").items())}
     figures = {
         "activities": len(activities),
-        "followups": len(followups),
-        "followup_years": sorted({f["year"] for f in followups}),
-        "scored": len(scored),
-        "measurements": sum(len(f["measurements"]) for f in followups),
-        "criteria_met": sum(f["fulfilment"].met for f in assessable),
-        "criteria_total": sum(f["fulfilment"].total for f in assessable),
-        "score_median": statistics.median([f["score"].total for f in scored]) if scored else None,
+        "followup_years": sorted(by_year),
+        "by_year": by_year,
+        "latest": by_year[max(by_year)] if by_year else year_figures(None, []),
         "administrations": len(admins),
         "goals": len(goals),
         "indicators": len(indicators),

@@ -62,3 +62,10 @@ def test_internal_content_page_is_searched_at_its_served_address(tmp_path):
     site = _site(tmp_path, "index.html", b'<a href="intern/kanarie/">x</a>')
     problems = audit.audit(site, _public(["intern/kanarie.md"]))
     assert [p.kind for p in problems] == ["internal-leak"]
+
+
+def test_unrendered_template_syntax_in_a_page_fails(tmp_path):
+    site = _site(tmp_path, "side/index.html", b"<p>Der er {{ figures.ukendt }} aktiviteter</p>")
+    assert [p.kind for p in audit.audit(site, _public())] == ["unrendered-template"]
+    ok = _site(tmp_path / "b", "side/index.html", b"<p>&#123;&#123; vist som tekst</p><script>var a = {{}};</script>")
+    assert audit.audit(ok, _public()) == []

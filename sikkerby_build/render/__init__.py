@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from .. import compute, downloads
+from .. import compute, downloads, live_figures
 from ..edition import EditionData
 from ..problems import Problem
 from ..sanitize import attribute_text, markdown_to_safe_html, unescaped_text
@@ -60,7 +60,7 @@ def render(
     writer.keep(writer.write(urls.PLOTLY_BUNDLE, plotly_bundle(settings.plotly_bundle)))
     writer.remove_stale()
     result.abbreviations = abbreviations(model.reference.glossary)
-    result.figures = live_figures(model)
+    result.figures = live_figures.values(model)
     return result
 
 
@@ -110,26 +110,6 @@ def abbreviations(glossary: list[dict[str, Any]]) -> list[Abbreviation]:
             if term.strip():
                 out.append(Abbreviation(term.strip(), definition[:300]))
     return out
-
-
-def live_figures(model: compute.Model) -> dict[str, Any]:
-    """The figures editors may quote in prose (``{{ figures.<name> }}``), formatted in Danish."""
-    f = model.figures
-    share = jinja.fmt_share(f["criteria_met"] / f["criteria_total"]) if f["criteria_total"] else "–"
-    median = f["score_median"]
-    return {
-        "aktiviteter": f["activities"],
-        "opfoelgninger": f["followups"],
-        "scorede": f["scored"],
-        "maalepunkter": f["measurements"],
-        "kriterier_opfyldt": f["criteria_met"],
-        "kriterier_i_alt": f["criteria_total"],
-        "andel_opfyldt": share,
-        "median_effektscore": jinja.fmt_number(median, 1 if median and median % 1 else 0) if median is not None else "–",
-        "effektmaal": f["goals"],
-        "indikatorer": f["indicators"],
-        "aar": ", ".join(str(y) for y in f["followup_years"]),
-    }
 
 
 __all__ = ["render", "RenderResult", "Page", "Site", "urls"]

@@ -34,6 +34,7 @@ COMMUNICATION = "om/kommunikation.md"
 OPEN_DATA = "om/data.md"
 ACCESSIBILITY = "om/tilgaengelighed.md"
 DATA_QUALITY = "intern/datakvalitet.md"
+FIGURES_REFERENCE = "intern/tal.md"
 DOWNLOADS = "data"
 PLOTLY_BUNDLE = "assets/javascripts/plotly-basic.min.js"
 
@@ -199,5 +200,5 @@ def site_nav(report_years: list[int], extra: list[NavPage], internal: bool) -> l
         ),
     ]
     if internal:
-        nav.append(NavItem("Intern", children=(NavItem("Datakvalitet", DATA_QUALITY), *placed("intern"))))
+        nav.append(NavItem("Intern", children=(NavItem("Datakvalitet", DATA_QUALITY), NavItem("Tal til redaktører", FIGURES_REFERENCE), *placed("intern"))))
     return nav

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ... import compute, disclosure
+from ... import compute, disclosure, live_figures
 from .. import urls
 from ..page import Page
 from ..site import Site
@@ -24,6 +24,7 @@ def generate(site: Site) -> Iterator[Page]:
     if site.internal:
         names = {a["id"]: a["name"] for a in site.model.activities}
         yield Page(urls.DATA_QUALITY, "quality.md.j2", {"title": "Datakvalitet"}, dict(warnings=site.warnings, names=names))
+        yield _figures_reference(site)
 
 
 def small_numbers(site: Site) -> dict[str, object]:
@@ -35,3 +36,19 @@ def small_numbers(site: Site) -> dict[str, object]:
         "example_counts": counts,
         "example_shown": disclosure.suppress_table(counts, t),
     }
+
+
+def _figures_reference(site: Site) -> Page:
+    """For editors: every live figure, what it means and its value now, per follow-up year."""
+    values = live_figures.values(site.model)
+    years = sorted(values["aar"])
+    rows = [
+        {
+            "name": f.name,
+            "meaning": f.meaning,
+            "now": values[f.name],
+            "per_year": [values["aar"][y][f.name] for y in years] if f.per_year else [],
+        }
+        for f in live_figures.CATALOGUE
+    ]
+    return Page(urls.FIGURES_REFERENCE, "figures_reference.md.j2", {"title": "Tal til redaktører"}, dict(rows=rows, years=years))
