@@ -8,7 +8,7 @@ tests/test_content_safety.py and tests/test_validate.py):
 
 - data files: missing-file, byte-order-mark, encoding-error, empty-file, semicolon-delimiter,
   header-mismatch, empty-table; from frictionless: type-error, required, enum, out-of-range,
-  invalid-id, duplicate-value, duplicate-id, unknown-reference (one root cause per broken
+  invalid-id, invalid-format, duplicate-value, duplicate-id, unknown-reference (one root cause per broken
   key, dependent rows summarised in its message), missing-cell, extra-cell, blank-row;
 - datapackage.json: descriptor-json (invalid JSON, line and column), descriptor-structure
   (no resources, no schema, unknown field type or key, path outside the data folder),

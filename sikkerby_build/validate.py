@@ -319,7 +319,10 @@ def mente_du(value: str, candidates: Any) -> str:
     return f" Mente du '{match}'?" if match else ""
 
 
-def _frictionless_message(error: Any, field_types: dict[str, str], file: str, lines: LineMap) -> tuple[str, str]:
+def _frictionless_message(
+    error: Any, field_types: dict[str, str], file: str, lines: LineMap, field_descriptions: dict[str, str] | None = None
+) -> tuple[str, str]:
+    field_descriptions = field_descriptions or {}
     kind = error.type
     cell = getattr(error, "cell", None)
     note = getattr(error, "note", "") or ""
@@ -343,6 +346,9 @@ def _frictionless_message(error: Any, field_types: dict[str, str], file: str, li
             return "out-of-range", f"'{cell}' er for kort; den skal have mindst {limit} tegn."
         if name == "maxLength":
             return "out-of-range", f"Teksten er for lang; den må højst have {limit} tegn."
+        if name == "pattern" and "a-z0-9" not in limit:
+            description = field_descriptions.get(field_name or "", "")
+            return "invalid-format", f"'{_shorten(str(cell), 60)}' har ikke den form, feltet kræver. {description}".strip()
         if name == "pattern":
             return (
                 "invalid-id",
@@ -495,6 +501,9 @@ def _run_frictionless(data_dir: Path, descriptor: dict[str, Any], lines: LineMap
     problems: list[Problem | _ForeignKeyError] = []
     types = {r["name"]: {f["name"]: f.get("type", "string") for f in r["schema"]["fields"]} for r in descriptor["resources"]}
     headers = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in descriptor["resources"]}
+    descriptions = {
+        r["name"]: {f["name"]: str(f.get("description", "")) for f in r["schema"]["fields"]} for r in descriptor["resources"]
+    }
     references: list[_ForeignKeyError] = []
     for task in report.tasks:
         name = task.name
@@ -514,7 +523,7 @@ def _run_frictionless(data_dir: Path, descriptor: dict[str, Any], lines: LineMap
                 references.append(reference)
                 problems.append(reference)
                 continue
-            kind, message = _frictionless_message(error, types.get(name, {}), file, lines)
+            kind, message = _frictionless_message(error, types.get(name, {}), file, lines, descriptions.get(name))
             problems.append(
                 Problem(kind, file, message, row=lines(file, getattr(error, "row_number", None)), field=getattr(error, "field_name", None))
             )

@@ -271,3 +271,15 @@ def test_duplicate_id_names_the_physical_line_of_the_first(data_copy: Path):
     first, second = [i for i, ln in enumerate(lines, start=1) if ln.startswith("sjakket-2019-10,")]
     assert (error.kind, error.row) == ("duplicate-id", second)
     assert error.message == f"Id'en findes allerede i linje {first}; hver række skal have sin egen."
+
+
+def test_glossary_term_with_markup_is_refused(data_copy: Path):
+    glossary = data_copy / "glossary.csv"
+    _sub(glossary, ",Alvorlig kriminalitet,", ',"Alvorlig\n<img src=x onerror=alert(1)>",')
+    (error,) = validate(data_copy, data_copy / "content").errors
+    assert (error.kind, error.file, error.field) == ("invalid-format", "glossary.csv", "term")
+    assert error.row == _line_of(glossary, "alvorlig-kriminalitet,")
+    assert error.message == (
+        "'Alvorlig <img src=x onerror=alert(1)>' har ikke den form, feltet kræver. Begrebet. Ren tekst på én linje: "
+        "ingen linjeskift og ingen af tegnene | [ ] < > * _ { }."
+    )
