@@ -68,6 +68,13 @@ def fulfilment_agrees(reported: Fulfilment, computed: Fulfilment) -> bool:
     return (reported.met, reported.total) == (computed.met, computed.total)
 
 
+def headline_fulfilment(reported: Fulfilment, computed: Fulfilment) -> Fulfilment:
+    """The figure every page, chart, download and live figure uses: the measurement rows' own
+    readings when the follow-up has assessable rows, else the report's stated a/b (a follow-up
+    without a measurement table). Where the two differ, pages show both (``fulfilment_reported``)."""
+    return computed if computed.assessable else reported
+
+
 def format_fulfilment(f: Fulfilment) -> str:
     return f"{f.met}/{f.total}" if f.assessable else "ikke vurderbar"
 
@@ -379,17 +386,20 @@ def build_model(tables: dict[str, list[Row]]) -> Model:
     for row in sorted(t.get("followups", []), key=lambda r: (r["activity_id"], r["year"])):
         key = (row["activity_id"], row["year"])
         rows = measurements.get(key, [])
-        reported = Fulfilment(row["criteria_met"], row["criteria_total"])
+        reported = Fulfilment(row.get("criteria_met"), row.get("criteria_total"))
         computed = fulfilment_from_rows(rows)
+        shown = headline_fulfilment(reported, computed)
         score = effect_score(scores.get(key, {}))
         followups.append(
             {
                 **row,
                 "measurements": rows,
-                "fulfilment": reported,
+                "fulfilment": shown,
+                "fulfilment_reported": reported,
                 "fulfilment_computed": computed,
+                "fulfilment_from_rows": shown is computed,
                 "fulfilment_agrees": fulfilment_agrees(reported, computed),
-                "marking": fulfilment_marking(reported),
+                "marking": fulfilment_marking(shown),
                 "score": score,
             }
         )

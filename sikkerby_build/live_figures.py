@@ -88,7 +88,7 @@ def check_page(page: ContentPage, model: compute.Model, file_prefix: str = "cont
     opted_in = bool(page.meta.get("render_macros"))
     names = {f.name for f in CATALOGUE}
     years = set(model.figures["by_year"])
-    offset = int(page.meta.get("_body_line", 1) or 1) - 1
+    offset = (getattr(page, "body_line", 1) or 1) - 1
     for match in _EXPRESSION.finditer(page.body):
         line = page.body.count("\n", 0, match.start()) + 1 + offset
         text = " ".join(match.group(0).split())

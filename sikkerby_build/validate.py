@@ -29,7 +29,7 @@ from typing import Any
 
 from frictionless import Package
 
-from . import compute
+from . import compute, disclosure, live_figures
 from .load import ContentLoad, ContentPage, Dataset, load_content, load_data
 from .problems import Problem, Report
 
@@ -286,7 +286,7 @@ def _check_file(data_dir: Path, resource: dict[str, Any]) -> list[Problem]:
                 row=1,
             )
         ]
-    if len([ln for ln in lines[1:] if ln.strip()]) == 0:
+    if len([ln for ln in lines[1:] if ln.strip()]) == 0 and not resource.get("emptyAllowed"):  # a table the sources have no rows for yet
         return [Problem("empty-table", name, "Tabellen har ingen rækker, kun en overskrift.", row=2)]
     return []
 
@@ -696,7 +696,9 @@ def revalidate_content(previous: Report, data_dir: Path, content_dir: Path) -> R
     content = _load_content(content_dir)
     content = ContentLoad() if content is None else content
     report.extend(content.problems)
-    report.extend(_content_rules(load_data(Path(data_dir)), content.pages))
+    dataset = load_data(Path(data_dir))
+    report.extend(_content_rules(dataset, content.pages))
+    report.extend(live_figures.check_pages(content.pages, compute.build_model(dataset.tables)))
     return report
 
 
@@ -729,6 +731,8 @@ def validate(data_dir: Path, content_dir: Path | None = None) -> Report:
         report.extend(content.problems)
         if dataset is not None:
             report.extend(_content_rules(dataset, content.pages))
+            report.extend(live_figures.check_pages(content.pages, compute.build_model(dataset.tables)))
     if dataset is not None and report.ok:
         report.extend(quality_warnings(dataset, LineMap(data_dir)))
+        report.extend(disclosure.unsafe_text_warnings(dataset))
     return report

@@ -47,13 +47,13 @@ def test_effect_score_needs_all_four_criteria():
     ("activity_id", "met", "total", "marking"),
     [
         ("feriecamp", 0, 1, "none"),  # "Opfyldelse af succeskriterier 0/1"
-        ("sjakket", 11, 11, "all"),
+        ("sjakket", 10, 11, "partly"),  # the report says 11/11; its own rows show one "Nej"
         ("din-betjent", 2, 3, "partly"),
         ("amager-partnerskab", 4, 7, "partly"),
         ("tryghed-sydhavn", 4, 4, "all"),
     ],
 )
-def test_reported_fulfilment_and_marking(model, activity_id, met, total, marking):
+def test_headline_fulfilment_and_marking(model, activity_id, met, total, marking):
     f = _followup(model, activity_id)
     assert (f["fulfilment"].met, f["fulfilment"].total) == (met, total)
     assert f["marking"] == marking
@@ -77,6 +77,9 @@ def test_computed_fulfilment_differs_where_report_disagrees(model):
     sjakket = _followup(model, "sjakket")  # row 2: 21 % against a criterion of 25 %
     assert (sjakket["fulfilment_computed"].met, sjakket["fulfilment_computed"].total) == (10, 11)
     assert not sjakket["fulfilment_agrees"]
+    # The headline follows the rows; the report's 11/11 is kept alongside.
+    assert sjakket["fulfilment"] == compute.Fulfilment(10, 11) and sjakket["fulfilment_reported"] == compute.Fulfilment(11, 11)
+    assert sjakket["marking"] == "partly"
     assert _followup(model, "amager-partnerskab")["fulfilment_agrees"]
 
 
@@ -150,6 +153,8 @@ def test_summaries_by_category(model):
 
 
 def test_headline_figures(model):
-    assert model.figures["followups"] == 23
+    latest = model.figures["latest"]
+    assert (latest.year, latest.followed_up, latest.scored, latest.measurements) == (2019, 23, 14, 100)
+    assert (latest.criteria_met, latest.criteria_total) == (67, 89)  # from the measurement rows
     assert model.figures["activities"] >= 50
     assert model.figures["goals"] == 4

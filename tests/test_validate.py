@@ -24,7 +24,6 @@ EXPECTED_WARNINGS = {
     ("budget-unreadable", "studie-og-fritidsjob"),
     ("budget-unreadable", "tv-overvaagning"),
     ("budget-unreadable", "vink"),
-    ("budget-unreadable", "spydspidsen"),
     ("budget-unreadable", "nexus"),
 }
 

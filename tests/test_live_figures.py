@@ -1,0 +1,54 @@
+"""Live figures in editorial prose are data: checked references only, per follow-up year."""
+
+from __future__ import annotations
+
+import copy
+
+from sikkerby_build import compute, live_figures
+from sikkerby_build.load import ContentPage, load_data
+from tests.conftest import DATA
+
+
+def _model(extra_year: bool = False) -> compute.Model:
+    tables = copy.deepcopy(load_data(DATA).tables)
+    if extra_year:
+        # A synthetic 2020 follow-up for two real activities, one measurement each ("ja" and "nej").
+        for aid, met in (("sjakket", "ja"), ("ny-start", "nej")):
+            base = next(f for f in tables["followups"] if f["activity_id"] == aid)
+            tables["followups"].append({**base, "year": 2020, "criteria_met": None, "criteria_total": None})
+            row = next(m for m in tables["measurements"] if m["activity_id"] == aid)
+            tables["measurements"].append({**row, "year": 2020, "position": 1, "met": met})
+    return compute.build_model(tables)
+
+
+def _page(body: str, opt_in: bool = True) -> ContentPage:
+    return ContentPage("nyhed.md", {"title": "x", "render_macros": opt_in}, body)
+
+
+def test_latest_year_counts_each_activity_once_and_years_stay_apart():
+    model = _model(extra_year=True)
+    v = live_figures.values(model)
+    assert v["opfoelgningsaar"] == 2020 and v["opfoelgninger"] == 2
+    assert v["kriterier_opfyldt"] == 1 and v["kriterier_i_alt"] == 2 and v["andel_opfyldt"] == "50 %"
+    assert v["aar"][2019]["opfoelgninger"] == 23  # the 2019 report's own count, unchanged by 2020
+    assert v["aktiviteter"] == len(load_data(DATA).tables["activities"])
+
+
+def test_valid_references_pass():
+    body = "I {{ figures.opfoelgningsaar }} blev {{ figures.opfoelgninger }} fulgt op; i 2019 {{ figures.aar[2019].opfoelgninger }}, {{ figures.seneste.scorede|upper }}."
+    assert live_figures.check_page(_page(body), _model()) == []
+
+
+def test_every_other_expression_is_a_located_error():
+    body = "Linje et\n{{ config.__class__.__init__.__globals__ }}\n{% for x in y %}{% endfor %}\n{{ figures.opfoelgningr }}\n{{ figures.aar[2031].scorede }}\n{{ figures.scorede|safe }}"
+    problems = live_figures.check_page(_page(body), _model())
+    assert [(p.kind, p.row) for p in problems] == [
+        ("live-figure-expression", 2), ("live-figure-expression", 3), ("live-figure-expression", 3),
+        ("live-figure-unknown", 4), ("live-figure-year", 5), ("live-figure-filter", 6),
+    ]  # fmt: skip
+    assert "Mente du 'opfoelgninger'?" in problems[3].message
+
+
+def test_figures_without_opt_in_are_an_error():
+    problems = live_figures.check_page(_page("{{ figures.scorede }}", opt_in=False), _model())
+    assert [p.kind for p in problems] == ["live-figure-opt-in"]
