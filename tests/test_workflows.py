@@ -197,17 +197,25 @@ def test_github_previews_keep_the_internal_edition_from_forks():
     jobs = _load(GITHUB)["jobs"]
     uploads = [(name, s) for name, job in jobs.items() for s in job["steps"] if _uses(s, "actions/upload-artifact")]
     previews = [(n, s) for n, s in uploads if "pull_request" in s.get("if", "")]
-    assert {s["with"]["path"].rstrip("/") for _, s in previews} == {"site/public", "site/internal"}
-    for name, step in uploads:
+    assert {s["with"]["path"].rstrip("/") for _, s in previews} == {"preview/public", "preview/internal"}
+    for _, step in uploads:
         assert 1 <= step["with"]["retention-days"] <= 7, step
-        if "internal" in step["with"]["path"]:
-            condition = step.get("if", "") + jobs[name].get("if", "")
-            if "pull_request" in condition:  # a preview: same repository, private repository only
-                assert "github.event.pull_request.head.repo.full_name == github.repository" in condition
-                assert "github.event.repository.private" in condition
-            else:  # the hand-over to the delivery job: main only, deleted after delivery
-                assert name == "build-internal" and "refs/heads/main" in condition
-                assert step["with"]["retention-days"] == 1
+    # every step that copies or uploads the internal edition
+    touching = [
+        (name, s)
+        for name, job in jobs.items()
+        for s in job["steps"]
+        if "internal" in str(s.get("with", {}).get("path", "")) or "cp -rL site/internal" in s.get("run", "")
+    ]
+    assert len(touching) == 5, touching  # preview copy + upload; hand-over copy, upload, download
+    for name, step in touching:
+        condition = step.get("if", "") + jobs[name].get("if", "")
+        if "pull_request" in condition:  # a preview: same repository, private repository only
+            assert "github.event.pull_request.head.repo.full_name == github.repository" in condition
+            assert "github.event.repository.private" in condition
+        else:  # the hand-over to the delivery job: main only, deleted after delivery
+            assert name in {"build-internal", "deploy-internal"} and "refs/heads/main" in condition
+            assert step.get("with", {}).get("retention-days", 1) == 1
 
 
 def test_github_internal_edition_is_delivered_from_main_with_protected_secrets_only():
@@ -220,7 +228,7 @@ def test_github_internal_edition_is_delivered_from_main_with_protected_secrets_o
     text = yaml.safe_dump(deliver)
     for secret in ("INTERNAL_SSH_KEY", "INTERNAL_SSH_KNOWN_HOSTS", "INTERNAL_DEPLOY_TARGET"):
         assert f"secrets.{secret}" in text, secret
-    assert "StrictHostKeyChecking=yes" in text and "rsync" in text and "site/internal/" in text
+    assert "StrictHostKeyChecking=yes" in text and "rsync" in text and "delivery/internal/" in text
     # the job with the key runs no code from package registries, and the key is step-scoped
     assert not any(_uses(s, "actions/checkout") or "setup.sh" in s.get("run", "") for s in deliver["steps"])
     assert "secrets." not in yaml.safe_dump(deliver.get("env", {}))
@@ -260,8 +268,8 @@ def test_gitlab_pages_gets_only_the_public_edition():
     assert pages["rules"] == [{"if": '$CI_COMMIT_BRANCH == "main"'}]
     assert pages["artifacts"]["paths"] == ["public"]
     script = "\n".join(pages["script"])
-    assert "cp -rL site/public public" in script
-    assert "site/internal" not in script
+    assert "cp -r preview/public public" in script
+    assert "internal" not in script.replace("den interne udgave", "")
     for name, job in jobs.items():  # nothing else may fill public/
         if name != "pages":
             assert all(not str(p).startswith("public") for p in job.get("artifacts", {}).get("paths", [])), name
@@ -277,10 +285,10 @@ def test_gitlab_internal_edition_is_delivered_from_main_with_protected_variables
     script = "\n".join(deliver["script"])
     for var in ("$INTERNAL_SSH_KEY", "$INTERNAL_SSH_KNOWN_HOSTS", "$INTERNAL_DEPLOY_TARGET"):
         assert var in script, var
-    assert "StrictHostKeyChecking=yes" in script and "site/internal/" in script
+    assert "StrictHostKeyChecking=yes" in script and "delivery/internal/" in script
     assert deliver["before_script"] == [] and "setup.sh" not in script  # no registry code next to the key
     assert build["artifacts"]["access"] == "none"
-    assert build["artifacts"]["paths"] == ["site/internal/"]
+    assert build["artifacts"]["paths"] == ["delivery/internal/"]
     assert "environment" not in build  # environment-scoped secrets never reach the build
     for name, job in jobs.items():
         if name != "deploy-internal":
@@ -289,56 +297,41 @@ def test_gitlab_internal_edition_is_delivered_from_main_with_protected_variables
 
 
 def _preview_rule(ci: dict[str, Any]) -> str:
-    return next(line for line in _gitlab_jobs(ci)["build"]["script"] if "rm -rf site/internal" in line)
+    return next(line for line in _gitlab_jobs(ci)["build"]["script"] if "preview/internal" in line)
 
 
 @pytest.mark.parametrize(
     ("env", "internal_kept"),
     [
         ({"CI_PIPELINE_SOURCE": "push"}, False),
-        (
-            {
-                "CI_PIPELINE_SOURCE": "merge_request_event",
-                "CI_MERGE_REQUEST_SOURCE_PROJECT_ID": "7",
-                "CI_MERGE_REQUEST_PROJECT_ID": "7",
-                "CI_PROJECT_VISIBILITY": "private",
-            },
-            True,
-        ),
-        (
-            {
-                "CI_PIPELINE_SOURCE": "merge_request_event",
-                "CI_MERGE_REQUEST_SOURCE_PROJECT_ID": "9",
-                "CI_MERGE_REQUEST_PROJECT_ID": "7",
-                "CI_PROJECT_VISIBILITY": "private",
-            },
-            False,
-        ),
-        (
-            {
-                "CI_PIPELINE_SOURCE": "merge_request_event",
-                "CI_MERGE_REQUEST_SOURCE_PROJECT_ID": "7",
-                "CI_MERGE_REQUEST_PROJECT_ID": "7",
-                "CI_PROJECT_VISIBILITY": "public",
-            },
-            False,
-        ),
+        ({"CI_PIPELINE_SOURCE": "merge_request_event", "CI_MERGE_REQUEST_SOURCE_PROJECT_ID": "7", "CI_MERGE_REQUEST_PROJECT_ID": "7", "CI_PROJECT_VISIBILITY": "private"}, True),
+        ({"CI_PIPELINE_SOURCE": "merge_request_event", "CI_MERGE_REQUEST_SOURCE_PROJECT_ID": "9", "CI_MERGE_REQUEST_PROJECT_ID": "7", "CI_PROJECT_VISIBILITY": "private"}, False),
+        ({"CI_PIPELINE_SOURCE": "merge_request_event", "CI_MERGE_REQUEST_SOURCE_PROJECT_ID": "7", "CI_MERGE_REQUEST_PROJECT_ID": "7", "CI_PROJECT_VISIBILITY": "public"}, False),
     ],
     ids=["branch-pipeline", "own-branch-mr", "fork-mr", "public-project-mr"],
-)
+)  # fmt: skip
 def test_gitlab_preview_keeps_internal_edition_only_for_own_branches(tmp_path, env, internal_kept):
     ci = _load(GITLAB)
     build = _gitlab_jobs(ci)["build"]
     assert build["artifacts"]["access"] == "developer"
-    assert build["artifacts"]["paths"] == ["site/"]
+    assert build["artifacts"]["paths"] == ["preview/"]
     assert 1 <= int(str(build["artifacts"]["expire_in"]).split()[0]) <= 7
+    # the layout publish.py leaves: site/<edition> -> .current/<edition>, .current -> .versions/<id>
     for edition in ("public", "internal"):
-        (tmp_path / "site" / edition).mkdir(parents=True)
-    subprocess.run(
-        ["sh", "-c", _preview_rule(ci)], cwd=tmp_path, env={"PATH": "/usr/bin:/bin", **env}, check=True, capture_output=True
+        folder = tmp_path / "site" / ".versions" / "v1" / edition
+        folder.mkdir(parents=True)
+        (folder / "index.html").write_text(edition)
+        (tmp_path / "site" / edition).symlink_to(Path(".current") / edition)
+    (tmp_path / "site" / ".current").symlink_to(Path(".versions") / "v1")
+    run = subprocess.run(
+        ["sh", "-c", _preview_rule(ci)], cwd=tmp_path, env={"PATH": "/usr/bin:/bin", **env}, capture_output=True, text=True
     )
-    assert (tmp_path / "site" / "public").is_dir()
-    assert (tmp_path / "site" / "internal").exists() is internal_kept
+    assert run.returncode == 0, run.stderr
+    preview = tmp_path / "preview"
+    assert sorted(p.name for p in preview.iterdir()) == (["internal", "public"] if internal_kept else ["public"])
+    for path in preview.rglob("*"):  # real files only: a symlink in the artifact would point nowhere
+        assert not path.is_symlink(), path
+    assert (preview / "public" / "index.html").read_text() == "public"
 
 
 def test_every_shell_snippet_parses():
