@@ -56,6 +56,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         print(UNCHANGED, file=sys.stderr)
         return 1
+    except FileNotFoundError as exc:  # e.g. the plotly bundle before 'npm ci'
+        print(f"En fil mangler: {exc}", file=sys.stderr)
+        print(UNCHANGED, file=sys.stderr)
+        return 1
     except publish.PublishLocked as exc:
         print(str(exc), file=sys.stderr)
         print("Denne bygning er stoppet uden at ændre noget i outputmappen.", file=sys.stderr)
@@ -129,7 +133,14 @@ def _watch_sources(args: argparse.Namespace, config: Settings, staging: Path, re
                 print(candidate.render(), file=sys.stderr)
                 continue
             report = candidate
-            rendered = pipeline.stage(args.edition, config, staging, report)[1]
+            try:
+                rendered = pipeline.stage(args.edition, config, staging, report)[1]
+            except ValidationFailed as exc:  # the preview keeps the last good pages and keeps running
+                print(exc.report.render(), file=sys.stderr)
+                continue
+            except (OSError, ValueError) as exc:
+                print(f"sikkerby: siderne kunne ikke genereres ({exc}); forhåndsvisningen kører videre.", file=sys.stderr)
+                continue
             engine.write_engine_files(staging, rendered)
             print(f"sikkerby: sider genereret på {time.perf_counter() - started:.2f} s", file=sys.stderr)
 

@@ -41,11 +41,34 @@ def source_date_epoch() -> str:
         return "0"
 
 
+class _Collector(logging.Handler):
+    """Keeps MkDocs' warnings: in strict mode it aborts with only "Aborted with N warnings"."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def engine_failure_message(edition: str, reason: str, warnings: list[str]) -> str:
+    """The warnings that made MkDocs stop, each with the page it names (a staged path = the site path)."""
+    lines = [f"MkDocs kunne ikke bygge {edition}-udgaven: {reason}"]
+    lines += [f"  - {' '.join(w.split())}" for w in warnings[:30]]
+    if len(warnings) > 30:
+        lines.append(f"  … og {len(warnings) - 30} flere.")
+    return "\n".join(lines)
+
+
 def adapt_meta(meta: dict[str, Any], page: Page) -> dict[str, Any]:
     """Render's neutral page metadata -> Material's and mkdocs-macros' front matter keys."""
     adapted = dict(meta)
     if page.layout == "landing":
         adapted["hide"] = ["toc"]
+    if page.layout == "print":  # documents (fact sheets, reports): no side navigation, not in search
+        adapted["hide"] = ["navigation", "toc"]
+        adapted["search"] = {"exclude": True}
     if page.live_figures:
         adapted["render_macros"] = True
     return adapted
@@ -78,6 +101,29 @@ def abbreviation_line(term: str, definition: str) -> str | None:
     return f"*[{term}]: {plain}"
 
 
+class PythonName(str):
+    """A Python callable named in mkdocs.yml (``!!python/name:``), e.g. the blog's slugify."""
+
+
+class _ConfigDumper(yaml.SafeDumper):
+    pass
+
+
+_ConfigDumper.add_representer(PythonName, lambda dumper, name: dumper.represent_scalar(f"tag:yaml.org,2002:python/name:{name}", ""))
+
+
+def dump_config(config: dict[str, Any]) -> str:
+    return yaml.dump(config, Dumper=_ConfigDumper, allow_unicode=True, sort_keys=False)
+
+
+def _blog_addresses(config: dict[str, Any]) -> None:
+    """Blog post and category addresses in ASCII (æ→ae, ø→oe, å→aa), as ``urls.news_url`` expects."""
+    for plugin in config.get("plugins", []):
+        if isinstance(plugin, dict) and isinstance(plugin.get("blog"), dict):
+            plugin["blog"]["post_slugify"] = PythonName("sikkerby_build.render.urls.slugify")
+            plugin["blog"]["categories_slugify"] = PythonName("sikkerby_build.render.urls.slugify")
+
+
 def write_engine_files(staging: Path, rendered: RenderResult) -> None:
     """Glossary tooltips (Material's abbr via snippets auto-append) and live figures (macros)."""
     lines = [line for a in rendered.abbreviations if (line := abbreviation_line(a.term, a.definition))]
@@ -101,6 +147,9 @@ def edition_config(
     config["docs_dir"] = str(staging / "docs")
     config["site_dir"] = str(site_dir)
     config["theme"]["custom_dir"] = str(settings.theme)
+    _blog_addresses(config)
+    config["extra"]["share_image"] = urls.SHARE_IMAGE  # the theme's og:image and feed link
+    config["extra"]["news_feed"] = urls.NEWS_FEED
     for ext in config["markdown_extensions"]:
         if isinstance(ext, dict) and "pymdownx.snippets" in ext:
             ext["pymdownx.snippets"]["base_path"] = [str(staging / "includes")]
@@ -117,18 +166,21 @@ def build_site(staging: Path, edition: str, site_dir: Path, rendered: RenderResu
     write_engine_files(staging, rendered)
     config_file = staging / "mkdocs.yml"
     config_file.write_text(
-        yaml.safe_dump(edition_config(staging, edition, site_dir, rendered, settings), allow_unicode=True, sort_keys=False),
+        dump_config(edition_config(staging, edition, site_dir, rendered, settings)),
         encoding="utf-8",
     )
     logger = logging.getLogger("mkdocs")
     previous = logger.level
     logger.setLevel(logging.WARNING if quiet else logging.INFO)
+    warnings = _Collector()
+    logger.addHandler(warnings)
     try:
         config = load_config(config_file=str(config_file))
         build(config)
     except (Abort, ConfigurationError) as exc:
-        raise EngineFailed(f"MkDocs kunne ikke bygge {edition}-udgaven: {exc}") from exc
+        raise EngineFailed(engine_failure_message(edition, str(exc), warnings.messages)) from exc
     finally:
+        logger.removeHandler(warnings)
         logger.setLevel(previous)
     _neutralise_third_party_loaders(site_dir)
     if edition == "internal":
@@ -184,6 +236,6 @@ def serve(staging: Path, edition: str, port: int, rendered: RenderResult, settin
     # A preview must survive warnings (MkDocs warns about every dirty rebuild); the real build is strict.
     config["strict"] = False
     config_file = staging / "mkdocs.yml"
-    config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    config_file.write_text(dump_config(config), encoding="utf-8")
     # "dirty": rebuild only the pages whose staged files changed (render leaves the rest untouched)
     mkdocs_serve(config_file=str(config_file), dev_addr=f"127.0.0.1:{port}", livereload=True, build_type="dirty")

@@ -1,0 +1,38 @@
+"""Every failure is located and in Danish: engine warnings, live figures, missing files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def _build(data, out):
+    return subprocess.run(
+        [sys.executable, "-m", "sikkerby_build.cli", "build", "--edition", "public", "--data", str(data), "--out", str(out)],
+        capture_output=True, text=True, cwd=ROOT,
+    )  # fmt: skip
+
+
+@pytest.mark.slow
+def test_engine_warning_is_shown_not_just_counted(data_copy, tmp_path):
+    (data_copy / "content" / "laes-mere.md").write_text("---\ntitle: Læs mere\n---\n\nSe [siden](findes-ikke.md).\n", encoding="utf-8")
+    result = _build(data_copy, tmp_path / "site")
+    assert result.returncode == 1
+    assert "findes-ikke.md" in result.stderr and "laes-mere.md" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "uændret" in result.stderr
+    assert not (tmp_path / "site" / "public").exists()
+
+
+def test_unknown_live_figure_is_a_located_error_before_any_build(data_copy, tmp_path):
+    page = data_copy / "content" / "communication.md"
+    text = page.read_text(encoding="utf-8").replace("{{ figures.opfoelgninger }}", "{{ figures.opfolgninger }}", 1)
+    page.write_text(text, encoding="utf-8")
+    line = text[: text.index("figures.opfolgninger")].count("\n") + 1
+    result = _build(data_copy, tmp_path / "site")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"content/communication.md:{line}: FEJL [live-figure-unknown] Tallet 'opfolgninger' findes ikke. Mente du 'opfoelgninger'?" in result.stderr
