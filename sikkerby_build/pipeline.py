@@ -23,7 +23,7 @@ from . import compute, edition, engine, publish, render, settings
 from .load import ContentPage, Dataset, load_content, load_data
 from .problems import Problem, Report, ValidationFailed
 from .settings import Settings
-from .validate import validate
+from .validate import check_project
 
 ROOT = settings.TOOL_ROOT
 DEFAULT_DATA = ROOT / "data"
@@ -68,7 +68,7 @@ def stage(
     loaded: tuple[Dataset, list[ContentPage]] | None = None,
 ) -> tuple[edition.EditionData, render.RenderResult]:
     """Everything before the engine: select the edition, compute, render into ``staging``."""
-    dataset, pages = loaded or (load_data(config.data_dir), load_content(config.content_dir))
+    dataset, pages = loaded or (load_data(config.data_dir), load_content(config.content_dir).checked())
     data = edition.select(dataset, pages, edition_name, config.threshold)
     model = compute.build_model(data.tables)
     result = render.render(data, model, staging, report.warnings, config, engine.adapt_meta)
@@ -89,13 +89,14 @@ def build(
     progress("validerer data …")
     config = settings.resolve(project or ROOT, data_dir, content_dir, out_dir, threshold, site_url)
     data_dir, content_dir = config.data_dir, config.content_dir
-    report = validate(data_dir, content_dir)
-    if not report.ok:
+    checked = check_project(data_dir, content_dir)
+    report = checked.report
+    if not report.ok or checked.dataset is None:
         raise ValidationFailed(report)
     out_dir = Path(out_dir).resolve()  # MkDocs resolves relative paths against its config file
     out_dir.mkdir(parents=True, exist_ok=True)
     result = BuildResult(report=report)
-    loaded = (load_data(data_dir), load_content(content_dir))  # once for all editions
+    loaded = (checked.dataset, checked.pages)  # read once: validation's own load, for all editions
     # One build at a time per output folder (else publish.PublishLocked); the editions go into
     # a new version folder that is switched live in one step, or discarded on any failure.
     with publish.building(out_dir) as version:

@@ -721,7 +721,20 @@ def _validate_data(data_dir: Path, report: Report) -> Dataset | None:
     return dataset
 
 
-def validate(data_dir: Path, content_dir: Path | None = None) -> Report:
+@dataclass
+class Checked:
+    """The report, and what was loaded to make it: the build reuses it instead of reading again."""
+
+    report: Report
+    dataset: Dataset | None
+    content: ContentLoad | None
+
+    @property
+    def pages(self) -> list[ContentPage]:
+        return list(self.content.pages) if self.content is not None else []
+
+
+def check_project(data_dir: Path, content_dir: Path | None = None) -> Checked:
     """Every problem of the data package and the content pages; never raises for bad input."""
     data_dir = Path(data_dir)
     report = Report()
@@ -735,4 +748,8 @@ def validate(data_dir: Path, content_dir: Path | None = None) -> Report:
     if dataset is not None and report.ok:
         report.extend(quality_warnings(dataset, LineMap(data_dir)))
         report.extend(disclosure.unsafe_text_warnings(dataset))
-    return report
+    return Checked(report, dataset, content)
+
+
+def validate(data_dir: Path, content_dir: Path | None = None) -> Report:
+    return check_project(data_dir, content_dir).report
