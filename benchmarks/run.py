@@ -68,12 +68,14 @@ def stage_for_mkdocs(data: Path, staging: Path) -> Path:
     sys.path.insert(0, str(ROOT))
     import yaml
 
-    from sikkerby_build import engine, pipeline
+    from sikkerby_build import engine, pipeline, settings
     from sikkerby_build.validate import validate
 
+    config_settings = settings.resolve(ROOT, data, data / "content")
     report = validate(data, data / "content")
-    pipeline.stage("public", data, data / "content", staging, report)
-    config = engine.edition_config(staging, "public", staging / "site")
+    _, rendered = pipeline.stage("public", config_settings, staging, report)
+    engine.write_engine_files(staging, rendered)
+    config = engine.edition_config(staging, "public", staging / "site", rendered, config_settings)
     path = staging / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
