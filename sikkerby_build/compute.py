@@ -488,7 +488,7 @@ def build_model(tables: dict[str, list[Row]]) -> Model:
         "indicators": len(indicators),
         "budget_dkk_known": sum(a["budget_dkk"] for a in activities if a.get("budget_dkk") is not None),
     }
-    return Model(
+    model = Model(
         reference=reference,
         activities=activities,
         followups=followups,
@@ -497,6 +497,9 @@ def build_model(tables: dict[str, list[Row]]) -> Model:
         summaries=summaries,
         figures=figures,
     )
+    from . import keyfigures  # late: keyfigures uses this module's helpers
+
+    return keyfigures.attach(model, t)  # districts, key figures, safety-index goal observations
 
 
 # ---------------------------------------------------------------- methodology

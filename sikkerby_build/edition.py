@@ -89,7 +89,8 @@ def public_row_indexes(dataset: Dataset) -> dict[str, set[int]]:
     Starts from each row's own audience and removes, until nothing changes, every row whose
     foreign key (all parts non-empty) points at no kept row of the referenced resource.
     """
-    kept = {name: {i for i, row in enumerate(rows) if is_public_row(row)} for name, rows in dataset.tables.items()}
+    internal = {r["name"] for r in dataset.descriptor["resources"] if r.get("audience") == "internal"}  # whole resource
+    kept = {name: {i for i, row in enumerate(rows) if is_public_row(row) and name not in internal} for name, rows in dataset.tables.items()}
     fks = foreign_keys(dataset.descriptor)
     changed = True
     while changed:
@@ -167,6 +168,7 @@ def _collect_values(row: Row) -> list[str]:
 
 def _public_descriptor(dataset: Dataset, threshold: int) -> dict[str, Any]:
     descriptor = copy.deepcopy(dataset.descriptor)
+    descriptor["resources"] = [r for r in descriptor["resources"] if r.get("audience") != "internal"]
     for resource in descriptor["resources"]:
         schema = resource["schema"]
         schema["fields"] = [f for f in schema["fields"] if f.get("audience") != "internal"]
@@ -223,7 +225,8 @@ def select(
             out.append(_suppress_row(clean, person_fields, texts, threshold))
         if len(out) < len(rows):
             excluded[name] = len(rows) - len(out)
-        tables[name] = out
+        if resources.get(name, {}).get("audience") != "internal":  # an internal resource is left out whole
+            tables[name] = out
     public_pages = [p for p in pages if p.audience != "internal"]
     internal_pages = [p.path for p in pages if p.audience == "internal"]
     for page in pages:

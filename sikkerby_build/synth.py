@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "data"
 COPIED = [
     "administrations", "periods", "focus_areas", "principles", "effect_goals", "indicators",
-    "observations", "rubric", "glossary", "key_figures", "documents",
+    "observations", "rubric", "glossary", "key_figures", "documents", "districts",
 ]  # fmt: skip
 DISTRICTS = ["Indre By", "Østerbro", "Nørrebro", "Vesterbro/Kgs. Enghave", "Valby", "Vanløse", "Brønshøj-Husum", "Bispebjerg", "Amager Øst", "Amager Vest"]
 CATEGORIES = ["primær", "sekundær", "tertiær", "områdebaseret"]
@@ -105,9 +105,70 @@ def write_package(out: Path, activities: int, years: int = 1, seed: int = 2019) 
                 "criteria_met": met, "criteria_total": n, "fulfilment_text": f"{met}/{n}",
                 "effect_score_total": sum(scores.values()) if scores else None, "source": "synth",
             })
+    _city_tables(tables, years, seed)
     for name, rows in tables.items():
         _write(out / f"{name}.csv", fields[name], rows)
     _write_content(out / "content")
+
+
+DISTRICT_IDS = [
+    "indre-by", "oesterbro", "noerrebro", "vesterbro-kongens-enghave", "valby", "vanloese", "broenshoej-husum", "bispebjerg",
+    "amager-oest", "amager-vest",
+]  # fmt: skip  (the order of DISTRICTS and of the real districts.csv)
+CRIME_TYPES = ["indbrud", "vold", "røveri", "tyveri", "overtrædelse af våbenloven"]
+CRIME_BASE = {"indbrud": 40, "vold": 30, "røveri": 8, "tyveri": 90, "overtrædelse af våbenloven": 3}
+AGE_GROUPS = ["10–14", "15–17", "18–25"]
+NEED = ["markant", "intensiveret", "ordinær", "reduceret", "minimal"]
+SAFETY_AREAS = 35  # seed 004: 35 districts in the 10 city districts
+
+
+def _city_tables(tables: dict[str, list[dict[str, Any]]], years: int, seed: int) -> None:
+    """Synthetic key figures: the district wordings, every 7th activity city-wide, quarterly
+    crime figures and a safety index for ``years + 1`` full years ending in 2019 (so there is a
+    previous year to compare with), and a top-25 list. Own random generator: the activities and
+    follow-ups stay as they were for a given seed. Every place name says "Syntetisk"."""
+    rng = random.Random(seed * 31 + 11)
+    tables["district_wordings"] = [
+        {"wording": name, "district_id": did, "basis": "redaktionel", "note": "Syntetisk.", "source": "synth"}
+        for name, did in zip(DISTRICTS, DISTRICT_IDS, strict=True)
+    ] + [{"wording": "Bydækkende", "district_id": "hele-byen", "basis": "redaktionel", "note": "Syntetisk.", "source": "synth"}]
+    for i, activity in enumerate(tables["activities"], start=1):
+        if i % 7 == 0:
+            tables["activity_districts"].append({"activity_id": activity["id"], "district": "Bydækkende", "source": "synth"})
+    last = 2019
+    span = list(range(last - years, last + 1))
+    areas = [(f"Syntetisk område {n:02d}", DISTRICT_IDS[(n - 1) % len(DISTRICT_IDS)]) for n in range(1, SAFETY_AREAS + 1)]
+    for y_index, year in enumerate(span):
+        for quarter in (1, 2, 3, 4):
+            for district in DISTRICT_IDS:
+                for crime in CRIME_TYPES:
+                    if crime == "overtrædelse af våbenloven" and year == span[0] and district == "vanloese":
+                        continue  # a type that appears only in later years in one district
+                    count = max(0, round(CRIME_BASE[crime] * rng.uniform(0.5, 1.5) * (1 - 0.03 * y_index)))
+                    tables["crime_reports"].append({
+                        "year": year, "quarter": quarter, "measure": "anmeldelser", "crime_type": crime, "district_id": district,
+                        "area": "", "count": count, "source": "synth",
+                    })  # fmt: skip
+                tables["crime_reports"].append({
+                    "year": year, "quarter": quarter, "measure": "sager og hændelser", "crime_type": "alle typer", "district_id": district,
+                    "area": "", "count": rng.randrange(150, 400), "source": "synth",
+                })  # fmt: skip
+            for group in AGE_GROUPS:
+                tables["crime_charges"].append({
+                    "year": year, "quarter": quarter, "age_group": group, "district_id": "hele-byen",
+                    "count": rng.choice([rng.randrange(1, 5), rng.randrange(5, 120)]), "source": "synth",
+                })  # fmt: skip
+        for rank in range(1, 26):
+            tables["incident_locations"].append({
+                "year": year, "quarter": 4, "rank": rank, "place": f"Syntetisk gade {rng.randrange(1, 99):02d}-{rank:02d}",
+                "district_id": rng.choice(DISTRICT_IDS), "count": 200 - 5 * rank, "source": "synth",
+            })  # fmt: skip
+        high = max(0, 12 - 2 * (y_index + 1) + rng.randrange(-1, 2))
+        for n, (area, district) in enumerate(areas):
+            category = NEED[0] if n < high // 2 else NEED[1] if n < high else rng.choice(NEED[2:])
+            tables["safety_index"].append(
+                {"year": year, "area": area, "district_id": district, "category": category, "score": round(rng.uniform(-2, 2), 2), "source": "synth"}
+            )
 
 
 def _write_content(target: Path) -> None:

@@ -20,6 +20,8 @@ EXPLORER = "aktiviteter/index.md"
 PROGRAMME = "program/index.md"
 VISION = "vision.md"
 KEY_FIGURES = "program/noegletal.md"
+SAFETY_INDEX = "program/tryghedsindeks.md"
+DISTRICTS = "bydele/index.md"
 GOALS = "maal/index.md"
 STORIES = "fortaellinger/index.md"
 RESULTS = "resultater/index.md"
@@ -44,7 +46,7 @@ CONTENT_TARGETS: dict[str, str | None] = {
     "about.md": ABOUT,
     "effect-model.md": EFFECT_MODEL,
     "communication.md": COMMUNICATION,
-    "key-figures.md": KEY_FIGURES,
+    "key-figures.md": None,  # the prose of the generated key-figures page
     "accessibility.md": ACCESSIBILITY,
     "front.md": None,
 }
@@ -56,6 +58,10 @@ STORIES_DIR = "stories/"
 
 def activity(activity_id: str) -> str:
     return f"aktiviteter/{activity_id}.md"
+
+
+def district(district_id: str) -> str:
+    return f"bydele/{district_id}.md"
 
 
 def goal(goal_id: str) -> str:
@@ -164,12 +170,15 @@ def site_nav(report_years: list[int], extra: list[NavPage], internal: bool) -> l
     nav = [
         NavItem("Forside", HOME),
         NavItem("Aktiviteter", EXPLORER),
+        NavItem("Min bydel", DISTRICTS),
         NavItem(
             "Program",
             children=(
                 NavItem(None, PROGRAMME),
                 NavItem("Vision", VISION),
                 NavItem("Effektmål", GOALS),
+                NavItem("Nøgletal for kriminalitet", KEY_FIGURES),
+                NavItem("Tryghedsindeks", SAFETY_INDEX),
                 NavItem("Visionsfortællinger", STORIES),
                 *placed("program"),
             ),

@@ -95,7 +95,8 @@
       if (v("forvaltning") && row.dataset.forvaltning.split(" ").indexOf(v("forvaltning")) === -1) return false;
       if (v("kategori") && row.dataset.kategori !== v("kategori")) return false;
       if (v("princip") && row.dataset.princip.split(" ").indexOf(v("princip")) === -1) return false;
-      if (v("omraade") && row.dataset.omraade.split("|").indexOf(v("omraade")) === -1) return false;
+      /* district filter: the district's own activities plus the city-wide ones ("hele-byen": city-wide only) */
+      if (v("omraade") && !(row.dataset.citywide === "1" || (v("omraade") !== "hele-byen" && row.dataset.omraade.split(" ").indexOf(v("omraade")) !== -1))) return false;
       if (v("opfyldelse") && row.dataset.opfyldelse !== v("opfyldelse")) return false;
       if (v("score") && Number(row.dataset.score) < Number(v("score"))) return false;
       return true;
