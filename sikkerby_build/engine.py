@@ -74,12 +74,19 @@ def adapt_meta(meta: dict[str, Any], page: Page) -> dict[str, Any]:
     return adapted
 
 
-def mkdocs_nav(items: list[urls.NavItem]) -> list[Any]:
-    """The site's navigation in mkdocs.yml's format (a section's index page as a bare path)."""
+def mkdocs_nav(items: list[urls.NavItem], existing: set[str] | None = None) -> list[Any]:
+    """The site's navigation in mkdocs.yml's format (a section's index page as a bare path).
+
+    Entries for pages this build did not produce (e.g. a project without an about page) are left out.
+    """
     out: list[Any] = []
     for item in items:
         if item.children:
-            out.append({item.title: mkdocs_nav(list(item.children))})
+            children = mkdocs_nav(list(item.children), existing)
+            if children:
+                out.append({item.title: children})
+        elif existing is not None and item.path not in existing:
+            continue
         elif item.title is None:
             out.append(item.path)
         else:
@@ -141,7 +148,8 @@ def edition_config(
     overlay = copy.deepcopy(config["extra"]["editions"][edition])
     config["extra"]["edition"] = edition
     config["site_name"] = overlay.pop("site_name", config["site_name"])
-    config["nav"] = mkdocs_nav(urls.site_nav(rendered.report_years, rendered.nav_pages, internal=edition == "internal"))
+    nav = urls.site_nav(rendered.report_years, rendered.nav_pages, internal=edition == "internal")
+    config["nav"] = mkdocs_nav(nav, set(rendered.pages))
     if settings.site_url is not None:
         config["site_url"] = settings.site_url
     config["docs_dir"] = str(staging / "docs")

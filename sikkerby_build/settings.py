@@ -62,7 +62,7 @@ def resolve(
     """Settings for a project folder; relative paths are taken from the current folder.
 
     ``content`` defaults to ``DATA/content`` when that folder exists (synthetic packages carry
-    their own content), else ``PROJECT/content``.
+    their own content), else ``PROJECT/content``, else the ``content`` folder beside ``DATA``.
     """
     root = Path(project or Path.cwd()).resolve()
     data_dir = Path(data).resolve() if data else root / "data"
@@ -70,6 +70,8 @@ def resolve(
         content_dir = Path(content).resolve()
     elif (data_dir / "content").is_dir():
         content_dir = data_dir / "content"
+    elif data and not (root / "content").is_dir() and (data_dir.parent / "content").is_dir():
+        content_dir = data_dir.parent / "content"  # --data of another checkout: its content beside it
     else:
         content_dir = root / "content"
     out_dir = Path(out).resolve() if out else root / "site"

@@ -581,10 +581,10 @@ def fake_stages(monkeypatch):
 
     failing: set[str] = set()
     label = {"value": "B"}
-    monkeypatch.setattr(pipeline, "validate", lambda *a, **k: Report())
-    monkeypatch.setattr(pipeline, "load_data", lambda *a, **k: None)
-    monkeypatch.setattr(pipeline, "load_content", lambda *a, **k: [])
-    monkeypatch.setattr(pipeline, "stage", lambda name, *a, **k: (None, SimpleNamespace(pages=[1, 2], charts=0)))
+    from sikkerby_build.validate import Checked
+
+    monkeypatch.setattr(pipeline, "check_project", lambda *a, **k: Checked(Report(), dataset=SimpleNamespace(), content=None))
+    monkeypatch.setattr(pipeline, "stage", lambda name, *a, **k: (None, SimpleNamespace(pages=["index.md", "om.md"], charts=0)))
 
     def build_site(staging: Path, name: str, site_dir: Path, *args: object, **kwargs: object) -> None:
         _fill(site_dir.parent, label["value"], (name,))
