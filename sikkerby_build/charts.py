@@ -11,10 +11,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import plotly.graph_objects as go
+from markupsafe import Markup, escape
 
 from .disclosure import Suppressed
 
@@ -46,6 +48,12 @@ class Chart:
         return json.dumps(self.figure, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
     @property
+    def svg(self) -> Markup:
+        """A static drawing of the figure, made at build time: the chart's first paint (and its
+        print and no-JavaScript form) until plotly.js replaces it with the interactive chart."""
+        return Markup(sketch_svg(self.figure))
+
+    @property
     def csv(self) -> str:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -73,10 +81,23 @@ class _Figure:
 
 
 def _fig(fig: _Figure, **layout: Any) -> dict[str, Any]:
-    return {
-        "data": [trace.to_plotly_json() for trace in fig.traces],
-        "layout": {**_LAYOUT, **{k: v for k, v in layout.items() if v is not None}},
-    }
+    merged = {**_LAYOUT, **{k: v for k, v in layout.items() if v is not None}}
+    for key in ("xaxis", "yaxis", "yaxis2"):
+        if key in merged:  # room for tick labels and titles: plotly grows the margin instead of cutting
+            merged[key] = {"automargin": True, **merged[key]}
+    return {"data": [trace.to_plotly_json() for trace in fig.traces], "layout": merged}
+
+
+def count_axis(high: float, **extra: Any) -> dict[str, Any]:
+    """A y axis of counts: whole-number ticks, about five of them (never one per integer)."""
+    step = next((s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000) if high / s <= 6), max(1, round(high / 5)))
+    return {"dtick": step, "tick0": 0, "rangemode": "tozero", "tickformat": "d", **extra}
+
+
+def category_axis(labels: list[str], width: int = 14, **extra: Any) -> dict[str, Any]:
+    """A category x axis whose long labels wrap onto several lines (never cut on a phone)."""
+    wrapped = ["<br>".join(_wrap(label, width)) or label for label in labels]
+    return {"type": "category", "tickmode": "array", "tickvals": labels, "ticktext": wrapped, "tickangle": 0, **extra}
 
 
 def fmt_number(value: float | None, decimals: int = 0) -> str:
@@ -227,7 +248,7 @@ def budget_effect_chart(points: list[dict[str, Any]]) -> Chart | None:
         columns=["Aktivitet", "Årligt budget (kr.)", "Effektscore (af 20)", "År"],
         rows=[[p["name"], p["budget_dkk"], p["score"], p["year"]] for p in sorted(points, key=lambda p: p["name"])],
         period=", ".join(sorted({str(p["year"]) for p in points})),
-        source="Effektopfølgning (seed 003): budget og samlet effektscore pr. aktivitet",
+        source=f"Effektopfølgning {', '.join(sorted({str(p['year']) for p in points}))}: årligt budget og samlet effektscore (A1–A4) pr. aktivitet",
         figure=_fig(fig, xaxis=dict(title=dict(text="Årligt budget (mio. kr.)"), rangemode="tozero"), yaxis=dict(title=dict(text="Effektscore"), range=[0, 20.5])),
     )
 
@@ -250,8 +271,8 @@ def score_distribution_chart(scores: list[int], year_label: str) -> Chart | None
         columns=["Effektscore", "Antal aktiviteter"],
         rows=[[b, c] for b, c in zip(bins, counts, strict=True) if c],
         period=year_label,
-        source="Effektopfølgning: A1+A2+A3+A4 pr. aktivitet",
-        figure=_fig(fig, xaxis=dict(type="category", title=dict(text="Samlet effektscore (af 20)")), yaxis=dict(title=dict(text="Antal"), dtick=1)),
+        source=f"Effektopfølgning {year_label}: samlet effektscore (A1+A2+A3+A4) pr. aktivitet",
+        figure=_fig(fig, xaxis=dict(type="category", title=dict(text="Samlet effektscore (af 20)")), yaxis=count_axis(max(counts), title=dict(text="Antal"))),
     )
 
 
@@ -268,6 +289,311 @@ def marking_chart(counts: dict[str, int], labels: dict[str, str], year_label: st
         columns=["Målopfyldelse", "Antal opfølgninger"],
         rows=[[labels[k], counts[k]] for k in keys],
         period=year_label,
-        source="Effektopfølgning: opfyldelse af succeskriterier som rapporteret",
-        figure=_fig(fig, xaxis=dict(type="category"), yaxis=dict(title=dict(text="Antal"), dtick=1)),
+        source=f"Effektopfølgning {year_label}: målepunkternes egne vurderinger af succeskriterierne",
+        figure=_fig(fig, xaxis=category_axis([labels[k] for k in keys]), yaxis=count_axis(max([counts[k] for k in keys], default=1), title=dict(text="Antal"))),
     )
+
+
+# ---------------------------------------------------------------- history across follow-up years
+
+
+def change_text(before: Any, after: Any) -> str:
+    """"20 → 18"; a missing side is "–"."""
+    return f"{'–' if before in (None, '') else before} → {'–' if after in (None, '') else after}"
+
+
+def _fulfilment_label(f: Any) -> str:
+    return f"{f.met}/{f.total}" if f is not None and f.assessable else "–"
+
+
+def history_chart(activity_id: str, activity_name: str, history: list[Any]) -> Chart | None:
+    """An activity's follow-up years: A1–A4 stacked (the effect score) and the share of criteria met.
+
+    ``history`` is ``compute.history(...)``: a list of ``YearChange``. None below two years.
+    """
+    if len(history) < 2:
+        return None
+    years = [str(h.year) for h in history]
+    fig = _Figure()
+    colours = {"A1": "#1a5a96", "A2": "#4f86c6", "A3": "#8fb3de", "A4": "#c9dbf0"}
+    for c in ("A1", "A2", "A3", "A4"):
+        fig.add_bar(
+            name=c, x=years, y=[h.current.parts.get(c) for h in history], marker_color=colours[c],
+            hovertemplate=f"{c}: %{{y}} af 5<extra></extra>",
+        )  # fmt: skip
+    shares = [round(h.current.share_met * 100, 1) if h.current.share_met is not None else None for h in history]
+    fig.add_scatter(
+        name="Målopfyldelse (%)", x=years, y=shares, yaxis="y2", mode="lines+markers",
+        marker=dict(size=10, color=PALETTE["secondary"]), line=dict(color=PALETTE["secondary"]),
+        hovertemplate="Målopfyldelse: %{y} %<extra></extra>",
+    )  # fmt: skip
+    steps = []
+    for h in history[1:]:
+        assert h.previous is not None
+        steps.append(
+            f"fra {h.previous.year} til {h.year} gik effektscoren {change_text(h.previous.score, h.current.score)} "
+            f"og målopfyldelsen {change_text(_fulfilment_label(h.previous.fulfilment), _fulfilment_label(h.current.fulfilment))}"
+        )
+    summary = f"{activity_name} er fulgt op i {len(history)} år ({years[0]}–{years[-1]}): " + "; ".join(steps) + "."
+    rows = []
+    for h in history:
+        cur = h.current
+        rows.append([
+            str(h.year), _fulfilment_label(cur.fulfilment), "" if cur.share_met is None else round(cur.share_met * 100, 1),
+            "" if cur.score is None else cur.score, *["" if cur.parts.get(c) is None else cur.parts[c] for c in ("A1", "A2", "A3", "A4")],
+            "" if h.score_delta is None else f"{h.score_delta:+d}",
+        ])  # fmt: skip
+    return Chart(
+        id=f"chart-historik-{activity_id}",
+        title="Udvikling over årene",
+        summary=summary,
+        columns=["År", "Målopfyldelse", "Opfyldt (%)", "Effektscore (af 20)", "A1", "A2", "A3", "A4", "Ændring i effektscore"],
+        rows=rows,
+        period=f"{years[0]}–{years[-1]}",
+        source="Effektopfølgningerne: målepunkternes egne vurderinger og effektscorer A1–A4",
+        figure=_fig(
+            fig, barmode="stack", xaxis=dict(type="category"),
+            yaxis=dict(title=dict(text="Effektscore (af 20)"), range=[0, 20.5]),
+            yaxis2=dict(title=dict(text="Målopfyldelse (%)"), overlaying="y", side="right", range=[0, 105], showgrid=False),
+            margin=dict(l=56, r=56, t=24, b=56),
+        ),
+    )  # fmt: skip
+
+
+def years_fulfilment_chart(by_year: dict[int, Any]) -> Chart | None:
+    """Share of criteria met per follow-up year (``compute.YearFigures``), for the results page."""
+    years = [y for y in sorted(by_year) if by_year[y].criteria_total]
+    if not years:
+        return None
+    shares = [round(by_year[y].share_met * 100, 1) for y in years]
+    fig = _Figure()
+    fig.add_bar(
+        name="Opfyldte succeskriterier (%)", x=[str(y) for y in years], y=shares, marker_color=PALETTE["primary"],
+        text=[f"{by_year[y].criteria_met} af {by_year[y].criteria_total}" for y in years], textposition="none",
+        hovertemplate="%{x}: %{y} % (%{text})<extra></extra>",
+    )  # fmt: skip
+    summary = "Andel opfyldte succeskriterier pr. år: " + "; ".join(
+        f"{y}: {fmt_number(by_year[y].share_met * 100)} % ({by_year[y].criteria_met} af {by_year[y].criteria_total})" for y in years
+    ) + "."
+    return Chart(
+        id="chart-maalopfyldelse-pr-aar",
+        title="Målopfyldelse pr. år",
+        summary=summary,
+        columns=["År", "Aktiviteter fulgt op", "Opfyldte succeskriterier", "Vurderbare succeskriterier", "Opfyldt (%)", "Median effektscore"],
+        rows=[
+            [str(y), by_year[y].followed_up, by_year[y].criteria_met, by_year[y].criteria_total, round(by_year[y].share_met * 100, 1),
+             "" if by_year[y].score_median is None else by_year[y].score_median]
+            for y in years
+        ],  # fmt: skip
+        period=f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0]),
+        source="Effektopfølgningerne: målepunkternes egne vurderinger",
+        figure=_fig(fig, xaxis=dict(type="category"), yaxis=dict(title=dict(text="Opfyldt (%)"), range=[0, 105])),
+    )
+
+
+def years_score_chart(scores_by_year: dict[int, list[int]]) -> Chart | None:
+    """How the total effect scores are distributed, one bar series per follow-up year."""
+    years = [y for y in sorted(scores_by_year) if scores_by_year[y]]
+    if not years:
+        return None
+    bins = list(range(4, 21))
+    colours = [PALETTE["muted"], PALETTE["primary"], PALETTE["secondary"], PALETTE["target"]]
+    fig = _Figure()
+    for i, y in enumerate(years):
+        fig.add_bar(name=str(y), x=[str(b) for b in bins], y=[scores_by_year[y].count(b) for b in bins], marker_color=colours[i % len(colours)])
+    summary = "Samlede effektscorer pr. år: " + "; ".join(
+        f"{y}: {len(scores_by_year[y])} aktiviteter, median {fmt_number(statistics_median(scores_by_year[y]), 1)}" for y in years
+    ) + "."
+    return Chart(
+        id="chart-effektscorer-pr-aar",
+        title="Fordeling af effektscorer pr. år",
+        summary=summary,
+        columns=["Effektscore", *[str(y) for y in years]],
+        rows=[[b, *[scores_by_year[y].count(b) for y in years]] for b in bins if any(scores_by_year[y].count(b) for y in years)],
+        period=f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0]),
+        source="Effektopfølgningerne: A1+A2+A3+A4 pr. aktivitet",
+        figure=_fig(
+            fig, barmode="group", xaxis=dict(type="category", title=dict(text="Samlet effektscore (af 20)")),
+            yaxis=count_axis(max((scores_by_year[y].count(b) for y in years for b in bins), default=1), title=dict(text="Antal")),
+        ),
+    )
+
+
+def statistics_median(values: list[int]) -> float:
+    import statistics
+
+    return float(statistics.median(values))
+
+
+# ---------------------------------------------------------------- static first paint
+
+_W, _H = 640, 340
+_AXIS = "#5f6b76"
+
+
+def _nice_step(span: float, ticks: int = 5) -> float:
+    """A round tick step (1, 2, 2.5 or 5 times a power of ten) giving about ``ticks`` ticks."""
+    if span <= 0:
+        return 1.0
+    raw = span / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        if raw <= factor * power:
+            return factor * power
+    return 10 * power
+
+
+def _numbers(values: Any) -> list[float | None]:
+    return [v if isinstance(v, (int, float)) and not isinstance(v, bool) else None for v in (values or [])]
+
+
+def _colour(spec: Any, i: int, fallback: str) -> str:
+    if isinstance(spec, (list, tuple)):
+        return str(spec[i % len(spec)]) if spec else fallback
+    return str(spec) if spec else fallback
+
+
+def _wrap(label: str, width: int = 14) -> list[str]:
+    words, lines, line = label.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return [*lines, line][:3] if line else lines[:3]
+
+
+def sketch_svg(figure: dict[str, Any]) -> str:
+    """A light SVG of a figure's bars, lines and markers (no plotly needed), one line of markup.
+
+    Category or numeric x axis, one or two y axes from zero, grouped or stacked bars, round
+    y ticks, category labels wrapped over up to three lines, a legend of the named traces.
+    """
+    layout, traces = figure.get("layout", {}), figure.get("data", [])
+    xaxis = layout.get("xaxis", {})
+    numeric_x = xaxis.get("type") != "category" and all(
+        isinstance(x, (int, float)) for t in traces for x in (t.get("x") or [])
+    )
+    categories: list[str] = [str(c) for c in xaxis.get("categoryarray") or []]
+    if not numeric_x:
+        for t in traces:
+            for x in t.get("x") or []:
+                if str(x) not in categories:
+                    categories.append(str(x))
+    two_axes = any(t.get("yaxis") == "y2" for t in traces)
+    named = [t for t in traces if t.get("name") and t.get("showlegend", True) is not False]
+    legend_rows = 1 if len(named) > 1 else 0
+    left, right, top = 48, 48 if two_axes else 12, 12
+    label_lines = 1 if numeric_x else max((len(_wrap(c)) for c in categories), default=1)
+    bottom = 20 + 15 * label_lines + 22 * legend_rows
+    plot_w, plot_h = _W - left - right, _H - top - bottom
+
+    def y_range(axis: str) -> tuple[float, float]:
+        fixed = layout.get(axis, {}).get("range")
+        if fixed:
+            return float(fixed[0]), float(fixed[1])
+        values: list[float] = []
+        stacked = layout.get("barmode") == "stack"
+        if stacked:
+            sums: dict[int, float] = {}
+            for t in traces:
+                if t.get("type") == "bar":
+                    for i, v in enumerate(_numbers(t.get("y"))):
+                        sums[i] = sums.get(i, 0.0) + (v or 0.0)
+            values += list(sums.values())
+        for t in traces:
+            if (t.get("yaxis") == "y2") == (axis == "yaxis2") and not (stacked and t.get("type") == "bar"):
+                values += [v for v in _numbers(t.get("y")) if v is not None]
+        high = max(values, default=1.0) or 1.0
+        return 0.0, high * 1.08
+
+    ranges = {"yaxis": y_range("yaxis"), "yaxis2": y_range("yaxis2") if two_axes else (0.0, 1.0)}
+    x_values = [v for t in traces for v in _numbers(t.get("x"))] if numeric_x else []
+    x_low, x_high = (0.0, max(x_values, default=1.0) * 1.08 or 1.0) if numeric_x else (0.0, 1.0)
+
+    def sx(x: Any, offset: float = 0.0) -> float:
+        if numeric_x:
+            return left + (float(x) - x_low) / (x_high - x_low) * plot_w
+        band = plot_w / max(len(categories), 1)
+        return left + band * (categories.index(str(x)) + 0.5) + offset * band
+
+    def sy(y: float, axis: str = "yaxis") -> float:
+        low, high = ranges[axis]
+        return top + plot_h - (min(max(y, low), high) - low) / ((high - low) or 1.0) * plot_h
+
+    out = [f'<svg class="sb-sketch" viewBox="0 0 {_W} {_H}" xmlns="http://www.w3.org/2000/svg" aria-hidden="true" focusable="false" font-family="system-ui, sans-serif" font-size="12" fill="#1f2328">']
+    low, high = ranges["yaxis"]
+    step = _nice_step(high - low)
+    tick = low
+    while tick <= high + 1e-9:
+        y = sy(tick)
+        out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e4e8ec"/>')
+        out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{escape(fmt_number(tick, 0 if step >= 1 else 1))}</text>')
+        tick += step
+    if two_axes:
+        low2, high2 = ranges["yaxis2"]
+        step2 = _nice_step(high2 - low2)
+        tick = low2
+        while tick <= high2 + 1e-9:
+            out.append(f'<text x="{left + plot_w + 6}" y="{sy(tick, "yaxis2") + 4:.1f}">{escape(fmt_number(tick))}</text>')
+            tick += step2
+    out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="{_AXIS}"/>')
+    if numeric_x:
+        xstep = _nice_step(x_high - x_low)
+        tick = x_low
+        while tick <= x_high + 1e-9:
+            out.append(f'<text x="{sx(tick):.1f}" y="{top + plot_h + 16}" text-anchor="middle">{escape(fmt_number(tick, 0 if xstep >= 1 else 1))}</text>')
+            tick += xstep
+    else:
+        for c in categories:
+            lines = _wrap(c)
+            spans = "".join(f'<tspan x="{sx(c):.1f}" dy="{0 if i == 0 else 15}">{escape(line)}</tspan>' for i, line in enumerate(lines))
+            out.append(f'<text y="{top + plot_h + 16}" text-anchor="middle">{spans}</text>')
+
+    bars = [t for t in traces if t.get("type") == "bar"]
+    stacked = layout.get("barmode") == "stack"
+    band = plot_w / max(len(categories), 1) if not numeric_x else 0
+    slots = 1 if stacked else max(len(bars), 1)
+    width = band * 0.8 / slots
+    base: dict[str, float] = {}
+    for k, t in enumerate(bars):
+        for i, (x, y) in enumerate(zip(t.get("x") or [], _numbers(t.get("y")), strict=False)):
+            if y is None or numeric_x:
+                continue
+            start = base.get(str(x), 0.0) if stacked else 0.0
+            left_x = sx(x) - band * 0.4 + (0 if stacked else k * width)
+            y0, y1 = sy(start), sy(start + y)
+            colour = _colour((t.get("marker") or {}).get("color"), i, PALETTE["primary"])
+            out.append(f'<rect x="{left_x:.1f}" y="{min(y0, y1):.1f}" width="{max(width - 1, 1):.1f}" height="{abs(y0 - y1):.1f}" fill="{escape(colour)}"/>')
+            if stacked:
+                base[str(x)] = start + y
+    for t in traces:
+        if t.get("type") != "scatter":
+            continue
+        axis = "yaxis2" if t.get("yaxis") == "y2" else "yaxis"
+        colour = _colour((t.get("line") or {}).get("color") or (t.get("marker") or {}).get("color"), 0, PALETTE["primary"])
+        points = [(sx(x), sy(y, axis)) for x, y in zip(t.get("x") or [], _numbers(t.get("y")), strict=False) if y is not None and (numeric_x or str(x) in categories)]
+        mode = t.get("mode") or "markers"
+        if "lines" in mode and len(points) > 1:
+            dash = ' stroke-dasharray="6 4"' if (t.get("line") or {}).get("dash") else ""
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+            out.append(f'<polyline points="{path}" fill="none" stroke="{escape(colour)}" stroke-width="2"{dash}/>')
+        if "markers" in mode:
+            symbol = (t.get("marker") or {}).get("symbol") or ""
+            colour = _colour((t.get("marker") or {}).get("color") or ((t.get("marker") or {}).get("line") or {}).get("color"), 0, colour)
+            for x, y in points:
+                if "line-ew" in str(symbol):
+                    out.append(f'<line x1="{x - 12:.1f}" x2="{x + 12:.1f}" y1="{y:.1f}" y2="{y:.1f}" stroke="{escape(colour)}" stroke-width="3"/>')
+                else:
+                    out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{escape(colour)}"/>')
+    if legend_rows:
+        x = left
+        y = _H - 8
+        for t in named:
+            marker = t.get("marker") or {}
+            colour = _colour(marker.get("color") or (marker.get("line") or {}).get("color") or (t.get("line") or {}).get("color"), 0, PALETTE["primary"])
+            out.append(f'<rect x="{x}" y="{y - 10}" width="10" height="10" fill="{escape(colour)}"/><text x="{x + 14}" y="{y}">{escape(str(t["name"]))}</text>')
+            x += 28 + 7 * len(str(t["name"]))
+    out.append("</svg>")
+    return "".join(out)

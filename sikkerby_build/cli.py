@@ -156,6 +156,30 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    """``sikkerby new followup|activity|story|page``: skeleton rows and files for editors (editing.py)."""
+    from . import editing
+
+    config = _settings(args)
+    try:
+        if args.kind == "followup":
+            written = editing.new_followup(config.data_dir, args.activity, args.year)
+        elif args.kind == "activity":
+            written = editing.new_activity(config.data_dir, args.id, args.name)
+        elif args.kind == "story":
+            written = editing.new_story(config.data_dir, config.content_dir, args.slug, args.title, args.activity)
+        else:
+            written = editing.new_page(config.content_dir, args.path, args.title, args.section)
+    except editing.EditError as exc:
+        print(f"sikkerby new: {exc} Intet er ændret.", file=sys.stderr)
+        return 1
+    for w in written:
+        print(f"Tilføjet {w.what}: {w.where()}")
+    if args.kind in ("followup", "activity"):
+        print("Udfyld nu de tomme felter og kilden (source: erstat UDFYLD). 'sikkerby validate' viser, hvad der mangler.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="sikkerby", description="Byg Sikker By sitet fra datapakken.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -193,6 +217,28 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=2019)
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_synth)
+
+    p = sub.add_parser("new", help="opret skeletrækker eller -filer: followup, activity, story, page")
+    kinds = p.add_subparsers(dest="kind", required=True)
+    k = kinds.add_parser("followup", help="en ny årlig opfølgning for en aktivitet")
+    common(k)
+    k.add_argument("--activity", required=True, help="aktivitetens id, fx sjakket")
+    k.add_argument("--year", type=int, required=True, help="opfølgningsåret, fx 2020")
+    k = kinds.add_parser("activity", help="en ny aktivitet")
+    common(k)
+    k.add_argument("--id", required=True, help="id: små bogstaver, tal og bindestreger")
+    k.add_argument("--name", required=True, help="aktivitetens navn")
+    k = kinds.add_parser("story", help="en ny visionsfortælling (intern kladde)")
+    common(k)
+    k.add_argument("--slug", required=True, help="filnavn uden .md, fx amira")
+    k.add_argument("--title", default=None)
+    k.add_argument("--activity", action="append", default=[], help="en aktivitet fortællingen nævner (kan gentages)")
+    k = kinds.add_parser("page", help="en ny indholdsside (intern kladde)")
+    common(k)
+    k.add_argument("--path", required=True, help="sti i content/, fx intern/medarbejdere")
+    k.add_argument("--title", default=None)
+    k.add_argument("--section", default=None, help="program, resultater, om eller intern")
+    p.set_defaults(func=cmd_new)
 
     args = parser.parse_args(argv)
     return args.func(args)

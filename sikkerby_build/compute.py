@@ -192,6 +192,72 @@ def goal_progress(
     return Progress(status, method="direction only")
 
 
+# ---------------------------------------------------------------- a measured value, stored once
+
+
+@dataclass(frozen=True)
+class MeasuredValue:
+    """One cell of a measurement row (before, after or criterion): the number and its unit, and the
+    source's wording only when it says more than the number (``says_more``). The page shows the
+    number + unit, and the wording under it only then, so correcting a number means editing one cell."""
+
+    value: Any  # int | float | Suppressed | None
+    unit: str | None
+    text: str | None  # Markdown, None when it says nothing beyond the number
+
+    @property
+    def has_number(self) -> bool:
+        return self.value is not None
+
+
+_PERCENT_WORDS = ("%", "pct.", "pct", "procent", "procentpoint")
+
+
+def _number_forms(value: float) -> set[str]:
+    whole = float(value).is_integer()
+    plain = str(int(value)) if whole else repr(float(value))
+    forms = {plain, plain.replace(".", ",")}
+    if whole and abs(value) >= 1000:
+        grouped = f"{int(value):,}"
+        forms |= {grouped.replace(",", "."), grouped.replace(",", " "), grouped.replace(",", "\u00a0")}
+    return forms
+
+
+def says_more(text: str | None, value: Any, unit: str | None) -> bool:
+    """Whether the source's wording holds anything beyond the number and its unit.
+
+    The number (as written in Danish or plain: 1.158, 1158, 88,5, 88.5), the unit's words, a
+    per cent sign and punctuation are taken away; whatever is left means the wording says more.
+    """
+    if not text or not text.strip():
+        return False
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return True
+    rest = text.casefold()
+    for form in sorted(_number_forms(value), key=len, reverse=True):
+        rest = rest.replace(form.casefold(), " ")
+    words = (unit or "").casefold().split()
+    if "procent" in words or (unit or "").strip() == "%":
+        words += list(_PERCENT_WORDS)
+    for word in sorted(words, key=len, reverse=True):
+        rest = rest.replace(word, " ")
+    return bool("".join(ch for ch in rest if ch.isalnum()))
+
+
+def measured_values(row: Row) -> dict[str, MeasuredValue]:
+    """The before, after and criterion cells of a measurement row."""
+    unit = row.get("unit") or None
+    cells = {}
+    for name, text_field, value_field in (
+        ("before", "before_text", "value_before"),
+        ("after", "after_text", "value_after"),
+        ("criterion", "criterion_text", "value_criterion"),
+    ):
+        value, text = row.get(value_field), row.get(text_field)
+        cells[name] = MeasuredValue(value, unit, text if value is None or says_more(text, value, unit) else None)
+    return cells
+
+
 # ---------------------------------------------------------------- grouping helpers
 
 
@@ -301,6 +367,137 @@ def year_figures(year: int | None, followups: list[Row]) -> YearFigures:
     )
 
 
+# ---------------------------------------------------------------- history of one activity
+
+
+@dataclass(frozen=True)
+class YearResult:
+    """One follow-up year of an activity: fulfilment (from the rows), effect score and A1–A4."""
+
+    year: int
+    fulfilment: Fulfilment
+    marking: str
+    score: int | None
+    parts: dict[str, int | None]
+
+    @property
+    def share_met(self) -> float | None:
+        f = self.fulfilment
+        return f.met / f.total if f.assessable and f.total else None  # type: ignore[operator]
+
+
+@dataclass(frozen=True)
+class YearChange:
+    """A follow-up year with the change from the activity's previous follow-up year (None: the first)."""
+
+    current: YearResult
+    previous: YearResult | None
+
+    @property
+    def year(self) -> int:
+        return self.current.year
+
+    @property
+    def score_delta(self) -> int | None:
+        if self.previous is None or self.previous.score is None or self.current.score is None:
+            return None
+        return self.current.score - self.previous.score
+
+    @property
+    def share_delta(self) -> float | None:
+        if self.previous is None or self.previous.share_met is None or self.current.share_met is None:
+            return None
+        return self.current.share_met - self.previous.share_met
+
+    @property
+    def part_deltas(self) -> dict[str, int | None]:
+        out: dict[str, int | None] = {}
+        for c in CRITERIA:
+            now, before = self.current.parts.get(c), self.previous.parts.get(c) if self.previous else None
+            out[c] = now - before if now is not None and before is not None else None
+        return out
+
+
+def year_result(followup: Row) -> YearResult:
+    score: EffectScore = followup["score"]
+    return YearResult(
+        year=followup["year"],
+        fulfilment=followup["fulfilment"],
+        marking=followup["marking"],
+        score=score.total,
+        parts={c: score.parts.get(c) for c in CRITERIA},
+    )
+
+
+def history(followups: list[Row]) -> list[YearChange]:
+    """Every follow-up year of one activity, oldest first, each with the change from the year before it."""
+    results = [year_result(f) for f in sorted(followups, key=lambda f: f["year"])]
+    return [YearChange(r, results[i - 1] if i else None) for i, r in enumerate(results)]
+
+
+@dataclass(frozen=True)
+class RecurringPoint:
+    """A measurement point that recurs across follow-up years (see ``recurring_points``)."""
+
+    indicator: str
+    unit: str | None
+    by_year: dict[int, Row]  # year -> measurement row
+
+
+def indicator_key(text: str | None) -> str:
+    """An indicator's wording for matching: case, spacing and trailing punctuation ignored."""
+    return " ".join((text or "").casefold().split()).rstrip(" .:;,")
+
+
+def recurring_points(followups: list[Row]) -> list[RecurringPoint]:
+    """Measurement points that recur across an activity's follow-up years, to show side by side.
+
+    Matching rule: a row belongs to a point of an earlier year when its indicator has the same
+    wording (``indicator_key``: case, spacing and trailing punctuation ignored). A row that found
+    no point that way continues a point by position only when that point has a row in the previous
+    follow-up year in the same position, no row yet in this year, and the same non-empty unit (a
+    reworded indicator in an unchanged table). Only points seen in two or more years are returned,
+    in the order of their first appearance.
+    """
+    points: list[dict[str, Any]] = []
+    previous_year: int | None = None
+    for followup in sorted(followups, key=lambda f: f["year"]):
+        year = followup["year"]
+        taken: set[int] = set()
+        rows = followup["measurements"]
+        leftover = []
+        for row in rows:
+            key = indicator_key(row.get("indicator"))
+            match = next((i for i, p in enumerate(points) if i not in taken and p["key"] == key and year not in p["rows"]), None)
+            if match is None:
+                leftover.append(row)
+                continue
+            taken.add(match)
+            points[match]["rows"][year] = row
+        for row in leftover:
+            match = next(
+                (
+                    i for i, p in enumerate(points)
+                    if i not in taken and previous_year in p["rows"] and year not in p["rows"]
+                    and p["rows"][previous_year].get("position") == row.get("position")
+                    and row.get("unit") and p["rows"][previous_year].get("unit") == row.get("unit")
+                ),
+                None,
+            )  # fmt: skip
+            if match is None:
+                points.append({"key": indicator_key(row.get("indicator")), "rows": {year: row}})
+                continue
+            taken.add(match)
+            points[match]["rows"][year] = row
+            points[match]["key"] = indicator_key(row.get("indicator"))  # later years match the new wording
+        previous_year = year
+    return [
+        RecurringPoint(p["rows"][max(p["rows"])].get("indicator") or "", p["rows"][max(p["rows"])].get("unit"), dict(sorted(p["rows"].items())))
+        for p in points
+        if len(p["rows"]) >= 2
+    ]
+
+
 # ---------------------------------------------------------------- model
 
 
@@ -385,7 +582,7 @@ def build_model(tables: dict[str, list[Row]]) -> Model:
     followups = []
     for row in sorted(t.get("followups", []), key=lambda r: (r["activity_id"], r["year"])):
         key = (row["activity_id"], row["year"])
-        rows = measurements.get(key, [])
+        rows = [{**r, "cells": measured_values(r)} for r in measurements.get(key, [])]
         reported = Fulfilment(row.get("criteria_met"), row.get("criteria_total"))
         computed = fulfilment_from_rows(rows)
         shown = headline_fulfilment(reported, computed)
@@ -424,6 +621,8 @@ def build_model(tables: dict[str, list[Row]]) -> Model:
                 "focus_area_links": links_focus.get(aid, []),
                 "districts": [link["district"] for link in links_district.get(aid, [])],
                 "followups": sorted(followups_by_activity.get(aid, []), key=lambda f: f["year"]),
+                "history": history(followups_by_activity.get(aid, [])),  # every year with its change
+                "recurring": recurring_points(followups_by_activity.get(aid, [])),
                 "latest": latest_f,
                 "marking": fulfilment_marking(latest_f["fulfilment"] if latest_f else None),
                 "effect_score": latest_f["score"].total if latest_f else None,

@@ -25,6 +25,7 @@ class Page:
     body: str | None = None
     layout: str = "default"  # "landing": no table of contents
     live_figures: bool = False  # editorial page with {{ figures.* }} placeholders
+    nav: NavPage | None = None  # a content page that places itself in the navigation
 
 
 @dataclass

@@ -7,7 +7,7 @@ from typing import Any
 
 from ... import charts, search_forms
 from ...sanitize import unescaped_text
-from .. import urls
+from .. import history, urls
 from ..page import Page
 from ..site import Site
 
@@ -29,6 +29,7 @@ def _followup_chart(activity: dict[str, Any], followup: dict[str, Any]) -> chart
 def _activity_page(site: Site, activity: dict[str, Any]) -> Page:
     followups = [{**f, "chart": _followup_chart(activity, f)} for f in activity["followups"]]
     goals_by_focus = site.model.goals_by_focus
+    past = history.activity_context(activity)["history"]  # None below two follow-up years
     return Page(
         path=urls.activity(activity["id"]),
         template="activity.md.j2",
@@ -44,8 +45,9 @@ def _activity_page(site: Site, activity: dict[str, Any]) -> Page:
             stories=[site.story_link(s) for s in site.stories_of_activity(activity["id"])],
             quality=site.warnings_about(activity["id"]),
             search_forms=search_forms.inflections(activity["name"]),
+            history=past,
         ),
-        charts=[f["chart"] for f in followups if f["chart"] is not None],
+        charts=[f["chart"] for f in followups if f["chart"] is not None] + ([past["chart"]] if past and past["chart"] else []),
     )
 
 
@@ -67,5 +69,9 @@ def _explorer_page(site: Site) -> Page:
             "title": "Aktiviteter",
             "description": "Find en Sikker By aktivitet: filtrér efter forvaltning, forebyggelseskategori, princip, område, effektscore og målopfyldelse.",
         },
-        context=dict(activities=site.model.activities, options=explorer_options(site)),
+        context=dict(
+            activities=site.model.activities, options=explorer_options(site),
+            explorer_years=site.model.figures["followup_years"],  # the year filter (render/history.py)
+            explorer_rows={a["id"]: history.explorer_row(a) for a in site.model.activities},
+        ),  # fmt: skip
     )

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ... import charts
-from .. import urls
+from .. import history, urls
 from ..page import Page
 from ..site import Site
 from .activities import CATEGORY_ORDER
@@ -50,10 +50,15 @@ def _results_index(site: Site) -> Page:
     marking_chart = charts.marking_chart(dict(Counter(a["marking"] for a in model.activities)), markings, year_label)
     totals = [f["score"].total for f in model.followups if f["score"].total is not None]
     score_chart = charts.score_distribution_chart(totals, year_label)
+    # across the years (shown from two follow-up years): the share met and the score distribution per year
+    several = len(years) >= 2
+    years_chart = charts.years_fulfilment_chart(model.figures["by_year"]) if several else None
+    years_score_chart = charts.years_score_chart(history.scores_by_year(model.followups)) if several else None
     return Page(
         urls.RESULTS, "results.md.j2", {"title": "Resultater"},
-        dict(years=years, marking_chart=marking_chart, score_chart=score_chart, summaries=model.summaries, activities=model.activities),
-        charts=[c for c in (marking_chart, score_chart) if c is not None],
+        dict(years=years, marking_chart=marking_chart, score_chart=score_chart, summaries=model.summaries, activities=model.activities,
+             year_rows=history.year_rows(model.figures), years_chart=years_chart, years_score_chart=years_score_chart),
+        charts=[c for c in (marking_chart, score_chart, years_chart, years_score_chart) if c is not None],
     )  # fmt: skip
 
 
