@@ -12,6 +12,8 @@ from __future__ import annotations
 import gzip
 import html
 import re
+import shutil
+import subprocess
 import urllib.parse
 from pathlib import Path
 
@@ -51,8 +53,23 @@ def normalise(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+def pdf_text(path: Path) -> str:
+    """The text a reader sees in a PDF (every page) and its metadata (title, subject, …)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(path)
+    meta = [str(v) for v in (reader.metadata or {}).values()]
+    pdftotext = shutil.which("pdftotext")  # poppler: ~40x faster than pypdf's text extraction
+    if pdftotext:
+        out = subprocess.run([pdftotext, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
+        return "\n".join([*meta, out.stdout.decode("utf-8", errors="replace")])
+    return "\n".join([*meta, *(page.extract_text() or "" for page in reader.pages)])
+
+
 def _read_text(path: Path) -> str:
-    """Every file, whatever its suffix (gzip decompressed); binary formats are read as Latin-1 text."""
+    """Every file, whatever its suffix (gzip decompressed, PDFs as their text); other binary formats as Latin-1 text."""
+    if path.suffix.lower() == ".pdf":
+        return normalise(pdf_text(path))
     raw = path.read_bytes()
     if raw[:2] == b"\x1f\x8b":
         raw = gzip.decompress(raw)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import audit as audit_stage
-from . import compute, edition, engine, publish, render, settings
+from . import compute, edition, engine, printing, publish, render, settings
 from .load import ContentPage, Dataset, load_content, load_data
 from .problems import Problem, Report, ValidationFailed
 from .settings import Settings
@@ -109,6 +109,7 @@ def build(
                 progress(f"{name}: bygger {len(rendered.pages)} sider med MkDocs …")
                 new_site = version / name
                 engine.build_site(staging, name, new_site, rendered, config)
+                printing.print_pdfs(new_site, render.urls.print_jobs(rendered.pages), progress)  # optional: needs chromium
                 progress(f"{name}: efterkontrol …")
                 problems = audit_stage.audit(new_site, data, site_url)
                 if problems:

@@ -9,6 +9,8 @@ turns one into the address the site serves (``aktiviteter/sjakket/``).
 from __future__ import annotations
 
 import posixpath
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
@@ -39,6 +41,10 @@ DATA_QUALITY = "intern/datakvalitet.md"
 FIGURES_REFERENCE = "intern/tal.md"
 DOWNLOADS = "data"
 PLOTLY_BUNDLE = "assets/javascripts/plotly-basic.min.js"
+NEWS = "nyheder/index.md"  # the news listing (the engine's blog index)
+NEWS_DIR = "nyheder/"  # content/nyheder/*.md are news posts
+NEWS_FEED = "nyheder/feed.xml"
+SHARE_IMAGE = "assets/images/deling.png"  # the card image of shared links (og:image)
 
 # Content files (content/…) that have a fixed place on the site; ``None``: used by a template.
 CONTENT_TARGETS: dict[str, str | None] = {
@@ -88,6 +94,61 @@ def chart_csv(chart_id: str) -> str:
     return f"{DOWNLOADS}/diagrammer/{chart_id}.csv"
 
 
+_DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"})
+
+
+def slugify(text: str, separator: str = "-") -> str:
+    """An ASCII address part: Danish letters transliterated (æ→ae, ø→oe, å→aa), the rest folded."""
+    folded = unicodedata.normalize("NFKD", text.translate(_DANISH)).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", separator, folded.lower()).strip(separator)
+
+
+def is_news(content_path: str) -> bool:
+    return content_path.startswith(NEWS_DIR)
+
+
+def news_slug(content_path: str) -> str:
+    """``nyheder/sikker-by-ugen.md`` -> ``sikker-by-ugen`` (ASCII, whatever the file name)."""
+    return slugify(content_path[len(NEWS_DIR) : -3])
+
+
+def news_post(slug: str) -> str:
+    """Where a post is staged (the blog engine reads posts from ``<blog>/posts/``)."""
+    return f"{NEWS_DIR}posts/{slug}.md"
+
+
+def news_url(slug: str) -> str:
+    """The address a post is served at (the engine is configured to match: ``post_url_format: "{slug}"``)."""
+    return f"{NEWS_DIR}{slug}/"
+
+
+def factsheet(activity_id: str) -> str:
+    return f"faktaark/{activity_id}.md"
+
+
+def factsheet_pdf(activity_id: str) -> str:
+    return f"{DOWNLOADS}/faktaark/{activity_id}.pdf"
+
+
+def report_document(year: int) -> str:
+    return f"resultater/effektopfoelgning-{year}.md"
+
+
+def report_pdf(year: int) -> str:
+    return f"{DOWNLOADS}/effektopfoelgning-{year}.pdf"
+
+
+def print_jobs(pages: list[str]) -> list[tuple[str, str]]:
+    """(served page address, PDF file) for every staged page that is also printed as a PDF."""
+    jobs = []
+    for path in pages:
+        if m := re.fullmatch(r"faktaark/([^/]+)\.md", path):
+            jobs.append((page_url(path), factsheet_pdf(m.group(1))))
+        elif m := re.fullmatch(r"resultater/effektopfoelgning-(\d{4})\.md", path):
+            jobs.append((page_url(path), report_pdf(int(m.group(1)))))
+    return jobs
+
+
 def story_slug(content_path: str) -> str:
     """``stories/deniz.md`` -> ``deniz``."""
     return content_path[len(STORIES_DIR) : -3]
@@ -101,6 +162,8 @@ def content_page(content_path: str) -> str | None:
     """Where a content file is published (``None``: not a page of its own)."""
     if is_story(content_path):
         return story(story_slug(content_path))
+    if is_news(content_path):
+        return news_post(news_slug(content_path))
     return CONTENT_TARGETS.get(content_path, content_path)
 
 
@@ -171,6 +234,7 @@ def site_nav(report_years: list[int], extra: list[NavPage], internal: bool) -> l
         NavItem("Forside", HOME),
         NavItem("Aktiviteter", EXPLORER),
         NavItem("Min bydel", DISTRICTS),
+        NavItem("Nyheder", NEWS),
         NavItem(
             "Program",
             children=(

@@ -1,0 +1,57 @@
+"""The card image shown when a page is shared (Open Graph ``og:image``, Twitter card).
+
+One 1200×630 PNG per edition, drawn offline with Pillow: no web service, no downloaded font.
+The text is set in DejaVu Sans from Debian's ``fonts-dejavu-core`` when installed, otherwise in
+the font Pillow ships with. The same input gives the same bytes (reproducible builds).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+WIDTH, HEIGHT = 1200, 630
+FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
+TITLE = "Sikker By"
+SUBTITLE = ("Københavns Kommunes Sikker By program:", "aktiviteter, resultater og effektmål")
+FOOTER = "Københavns Kommune"
+BLUE, DARK, WHITE, RED = "#1a4f80", "#123a5e", "#ffffff", "#7a1f12"
+
+
+def _font(bold: bool, size: int):  # -> ImageFont.FreeTypeFont
+    from PIL import ImageFont
+
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    for folder in FONT_DIRS:
+        if (folder / name).exists():
+            return ImageFont.truetype(str(folder / name), size)
+    return ImageFont.load_default(size=size)
+
+
+def image(edition: str) -> bytes:
+    """The card as PNG bytes."""
+    from PIL import Image, ImageDraw
+
+    card = Image.new("RGB", (WIDTH, HEIGHT), BLUE)
+    draw = ImageDraw.Draw(card)
+    draw.rectangle((0, HEIGHT - 110, WIDTH, HEIGHT), fill=DARK)
+    draw.rectangle((80, 150, 96, 400), fill=WHITE)
+    draw.text((130, 140), TITLE, font=_font(True, 120), fill=WHITE)
+    for i, line in enumerate(SUBTITLE):
+        draw.text((134, 300 + i * 52), line, font=_font(False, 40), fill=WHITE)
+    draw.text((80, HEIGHT - 78), FOOTER, font=_font(True, 40), fill=WHITE)
+    if edition == "internal":
+        draw.rectangle((WIDTH - 420, 40, WIDTH - 40, 110), fill=RED)
+        draw.text((WIDTH - 395, 52), "Intern udgave", font=_font(True, 40), fill=WHITE)
+    buffer = io.BytesIO()
+    card.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def write(target: Path, edition: str) -> Path:
+    """Write the card when it changed (a live preview then leaves the file alone)."""
+    data = image(edition)
+    if not target.exists() or target.read_bytes() != data:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return target
