@@ -353,8 +353,8 @@ def history_chart(activity_id: str, activity_name: str, history: list[Any]) -> C
         source="Effektopfølgningerne: målepunkternes egne vurderinger og effektscorer A1–A4",
         figure=_fig(
             fig, barmode="stack", xaxis=dict(type="category"),
-            yaxis=dict(title=dict(text="Effektscore (af 20)"), range=[0, 20.5]),
-            yaxis2=dict(title=dict(text="Målopfyldelse (%)"), overlaying="y", side="right", range=[0, 105], showgrid=False),
+            yaxis=dict(title=dict(text="Effektscore (af 20)"), range=[0, 20.5], dtick=5, tick0=0),
+            yaxis2=dict(title=dict(text="Målopfyldelse (%)"), overlaying="y", side="right", range=[0, 102.5], dtick=25, tick0=0, showgrid=False),
             margin=dict(l=56, r=56, t=24, b=56),
         ),
     )  # fmt: skip

@@ -613,6 +613,42 @@ def _content_rules(dataset: Dataset, pages: list[ContentPage]) -> list[Problem]:
                         field="activities",
                     )
                 )
+        problems.extend(_nav_rules(page, file))
+    return problems
+
+
+NAV_SECTIONS = ("program", "resultater", "om", "intern")  # = render.urls.SECTIONS
+
+
+def _nav_rules(page: ContentPage, file: str) -> list[Problem]:
+    """Front matter that places a page in the navigation: section, nav_title, nav_order."""
+    problems = []
+    section = page.meta.get("section")
+    if section is not None and str(section).strip().lower() not in NAV_SECTIONS:
+        problems.append(Problem(
+            "nav-section", file,
+            f"section '{section}' findes ikke; brug en af: {', '.join(NAV_SECTIONS)}.{mente_du(str(section).strip().lower(), NAV_SECTIONS)}",
+            row=page.meta_lines.get("section"), field="section",
+        ))  # fmt: skip
+    elif section is not None and str(section).strip().lower() == "intern" and page.audience != "internal":
+        problems.append(Problem(
+            "nav-section", file,
+            "section 'intern' er kun for interne sider, men siden er offentlig. Skriv 'audience: internal' i front matter, "
+            "hvis siden kun er for medarbejdere, ellers en anden section (program, resultater, om).",
+            row=page.meta_lines.get("section"), field="section",
+        ))  # fmt: skip
+    order = page.meta.get("nav_order")
+    if order is not None and (isinstance(order, bool) or not isinstance(order, int)):
+        problems.append(Problem(
+            "nav-order", file, f"nav_order skal være et helt tal (fx 10), men er '{order}'.",
+            row=page.meta_lines.get("nav_order"), field="nav_order",
+        ))  # fmt: skip
+    title = page.meta.get("nav_title")
+    if title is not None and (not isinstance(title, str) or not title.strip()):
+        problems.append(Problem(
+            "nav-title", file, "nav_title skal være en tekst (menupunktets navn).",
+            row=page.meta_lines.get("nav_title"), field="nav_title",
+        ))  # fmt: skip
     return problems
 
 
@@ -713,7 +749,10 @@ def _validate_data(data_dir: Path, report: Report) -> Dataset | None:
     if not report.ok:
         return None
     lines = LineMap(data_dir)
-    report.extend(_run_frictionless(data_dir, descriptor, lines))
+    from . import editing  # late: editing uses this module's suggestions
+
+    # rows made by 'sikkerby new' (source UDFYLD): one error per skeleton lists what is left to fill in
+    report.extend(editing.fold_skeletons(data_dir, _run_frictionless(data_dir, descriptor, lines)))
     if not report.ok:
         return None
     dataset = load_data(data_dir)

@@ -22,9 +22,9 @@ from ..edition import EditionData
 from ..problems import Problem
 from ..sanitize import attribute_text, markdown_to_safe_html, unescaped_text
 from ..settings import Settings
-from . import jinja, urls
+from . import card, jinja, urls
 from .page import Abbreviation, Page, RenderResult
-from .pages import GENERATORS
+from .pages import GENERATORS, news
 from .site import Site, make_site
 from .writer import Writer
 
@@ -50,14 +50,17 @@ def render(
     result = RenderResult(report_years=list(model.figures["followup_years"]))
     pages = [page for generate in GENERATORS for page in generate(site)]  # every context first, then write
     base = site.base_context()
-    for page in pages:
-        writer.write(page.path, front_matter(adapt_meta(page.meta, page)) + _body(env, page, base))
-        _record(result, page)
-        for chart in page.charts:
-            writer.write(urls.chart_csv(chart.id), chart.csv)
+    with jinja.bound_documents(data.tables.get("documents", [])):  # the templates' |cite filter
+        for page in pages:
+            writer.write(page.path, front_matter(adapt_meta(page.meta, page)) + _body(env, page, base))
+            _record(result, page)
+            for chart in page.charts:
+                writer.write(urls.chart_csv(chart.id), chart.csv)
     for path in downloads.write(writer.docs / urls.DOWNLOADS, data, model):
         writer.keep(path)
     writer.keep(writer.write(urls.PLOTLY_BUNDLE, plotly_bundle(settings.plotly_bundle)))
+    writer.write(urls.NEWS_FEED, news.feed(site, settings.site_url))
+    writer.keep(card.write(writer.docs / urls.SHARE_IMAGE, data.edition))
     writer.remove_stale()
     result.abbreviations = abbreviations(model.reference.glossary)
     result.figures = live_figures.values(model)
@@ -77,6 +80,8 @@ def _record(result: RenderResult, page: Page) -> None:
         result.landing_pages.append(page.path)
     if page.live_figures:
         result.live_figure_pages.append(page.path)
+    if page.nav is not None:
+        result.nav_pages.append(page.nav)
 
 
 def _meta_value(value: Any) -> Any:

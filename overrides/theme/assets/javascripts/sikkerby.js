@@ -22,23 +22,80 @@
   }
 
   function drawChart(el) {
-    if (el.hasAttribute("data-drawn") || el.hasAttribute("data-drawing")) return;
+    if (el.hasAttribute("data-drawn") || el.hasAttribute("data-drawing")) return el.sbDrawn || Promise.resolve();
     el.setAttribute("data-drawing", "");
-    loadPlotly().then(function (Plotly) {
+    return (el.sbDrawn = loadPlotly().then(function (Plotly) {
       var spec = JSON.parse(el.getAttribute("data-figure"));
       /* plotly's own toolbar offers "Edit in Chart Studio", which uploads the chart to a cloud
        * service: it is off, and so is every cloud link. The chart menu is the site's own. */
+      /* The build-time SVG sketch is the first paint; plotly's chart replaces it in place. */
+      var sketch = el.querySelector(".sb-chart__fallback");
+      if (sketch) el.removeChild(sketch);
       return Plotly.newPlot(el, spec.data, spec.layout, {
         displayModeBar: false, displaylogo: false, showSendToCloud: false, showEditInChartStudio: false,
         showLink: false, sendData: false, responsive: true, locale: "da"
       });
-    }).then(function () { el.setAttribute("data-drawn", ""); });
+    }).then(function () { el.setAttribute("data-drawn", ""); }));
   }
 
-  /* plotly.js (~390 KB gzip) is fetched only when a chart comes near the viewport. */
+  /* ---------------- chart menu: PNG, SVG (plotly's own export, offline), citation ---------------- */
+  function initChartMenus() {
+    document.querySelectorAll("button[data-sb-download]").forEach(function (button) {
+      if (button.dataset.ready) return;
+      button.dataset.ready = "1";
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var el = document.getElementById(button.dataset.chart);
+        if (!el) return;
+        var format = button.dataset.sbDownload;
+        button.disabled = true;
+        drawChart(el).then(function () {
+          return window.Plotly.downloadImage(el, {
+            format: format, filename: button.dataset.chart, width: 1000, height: 560
+          });
+        }).catch(function () { /* the CSV link and the table stay available */ })
+          .then(function () { button.disabled = false; });
+      });
+    });
+    var here = window.location.origin + window.location.pathname;
+    document.querySelectorAll("[data-sb-page-url]").forEach(function (span) { span.textContent = here; });
+  }
+
+  /* Printing (the browser's and the build's PDFs): every chart drawn, not only those scrolled to. */
+  function drawAllCharts() {
+    return Promise.all(Array.prototype.map.call(document.querySelectorAll("[data-sb-chart]"), drawChart));
+  }
+  window.sikkerbyDrawAllCharts = drawAllCharts;
+  window.addEventListener("beforeprint", drawAllCharts);
+
+  /* plotly.js (~390 KB gzip) is fetched only when a chart comes near the viewport, and not
+   * while the page is loading: until the reader interacts with the page (or a few seconds after
+   * it has loaded) the build-time SVG sketch stands in, so a phone is not blocked by plotly. */
+  var settled = null;
+  function pageSettled() {
+    if (!settled) {
+      settled = new Promise(function (resolve) {
+        var events = ["pointerdown", "pointermove", "keydown", "touchstart", "wheel", "scroll"];
+        function done() {
+          events.forEach(function (name) { window.removeEventListener(name, done, true); });
+          resolve();
+        }
+        events.forEach(function (name) { window.addEventListener(name, done, { capture: true, passive: true }); });
+        function later() { window.setTimeout(done, 4000); }
+        if (document.readyState === "complete") later();
+        else window.addEventListener("load", later, { once: true });
+      });
+    }
+    return settled;
+  }
+
   function drawCharts() {
     var plots = document.querySelectorAll("[data-sb-chart]:not([data-drawn])");
     if (!plots.length) return;
+    pageSettled().then(function () { observeCharts(plots); });
+  }
+
+  function observeCharts(plots) {
     if (!("IntersectionObserver" in window)) { plots.forEach(drawChart); return; }
     var observer = new IntersectionObserver(function (entries) {
       entries.forEach(function (entry) {
@@ -49,7 +106,7 @@
   }
 
   /* ---------------- explorer ---------------- */
-  var FILTERS = ["q", "forvaltning", "kategori", "princip", "omraade", "opfyldelse", "score"];
+  var FILTERS = ["q", "forvaltning", "kategori", "princip", "omraade", "opfyldelse", "score", "aar"];
 
   function initExplorer() {
     var form = document.getElementById("sb-filters");
@@ -97,18 +154,66 @@
       if (v("princip") && row.dataset.princip.split(" ").indexOf(v("princip")) === -1) return false;
       /* district filter: the district's own activities plus the city-wide ones ("hele-byen": city-wide only) */
       if (v("omraade") && !(row.dataset.citywide === "1" || (v("omraade") !== "hele-byen" && row.dataset.omraade.split(" ").indexOf(v("omraade")) !== -1))) return false;
-      if (v("opfyldelse") && row.dataset.opfyldelse !== v("opfyldelse")) return false;
-      if (v("score") && Number(row.dataset.score) < Number(v("score"))) return false;
+      if (v("opfyldelse") && yearValues(row).marking !== v("opfyldelse")) return false;
+      if (v("score") && yearValues(row).score < Number(v("score"))) return false;
       return true;
     }
 
+    /* The follow-up year (issue 9): "" = each activity's latest follow-up (the rendered cells);
+     * a year = that year's values from data-y<year>="marking|share|score|change|a/b". */
+    function yearValues(row) {
+      var year = (form.elements.aar && form.elements.aar.value) || "";
+      if (!year) {
+        return { marking: row.dataset.opfyldelse, share: Number(row.dataset.opfyldelseRank), score: Number(row.dataset.score),
+                 change: row.dataset.aendring === "" || row.dataset.aendring === undefined ? null : Number(row.dataset.aendring), year: "" };
+      }
+      var raw = row.dataset["y" + year];
+      if (!raw) return { marking: "no_followup", share: -1, score: -1, change: null, fulfilment: "", year: year };
+      var f = raw.split("|");
+      return { marking: f[0], share: Number(f[1]), score: Number(f[2]), change: f[3] === "" ? null : Number(f[3]), fulfilment: f[4], year: year };
+    }
+
+    function markingHtml(key) {
+      var option = form.elements.opfyldelse && form.elements.opfyldelse.querySelector('option[value="' + key + '"]');
+      var span = document.createElement("span");
+      span.className = "sb-mark " + (option ? option.dataset.css : "");
+      var icon = document.createElement("span");
+      icon.className = "sb-mark__icon";
+      icon.setAttribute("aria-hidden", "true");
+      span.appendChild(icon);
+      span.appendChild(document.createTextNode(option ? option.textContent : key));
+      return span;
+    }
+
+    function showYear(row) {
+      var cells = { opfyldelse: row.querySelector(".sb-cell-opfyldelse"), score: row.querySelector(".sb-cell-score"), aendring: row.querySelector(".sb-cell-aendring") };
+      if (!cells.opfyldelse || !cells.score || !cells.aendring) return;
+      if (!row.sbRendered) row.sbRendered = [cells.opfyldelse.innerHTML, cells.score.innerHTML, cells.aendring.innerHTML];
+      var y = yearValues(row);
+      if (!y.year) {
+        cells.opfyldelse.innerHTML = row.sbRendered[0]; cells.score.innerHTML = row.sbRendered[1]; cells.aendring.innerHTML = row.sbRendered[2];
+        return;
+      }
+      cells.opfyldelse.textContent = "";
+      cells.opfyldelse.appendChild(markingHtml(y.marking));
+      if (y.fulfilment) cells.opfyldelse.appendChild(document.createTextNode(" " + y.fulfilment));
+      cells.score.textContent = y.score >= 0 ? y.score + " / 20" : "";
+      if (y.score < 0) {
+        var none = document.createElement("span"); none.className = "sb-muted"; none.textContent = y.marking === "no_followup" ? "Ikke fulgt op i " + y.year : "Ingen score";
+        cells.score.appendChild(none);
+      }
+      cells.aendring.textContent = y.change === null ? "–" : (y.change > 0 ? "+" + y.change : y.change < 0 ? "\u2212" + (-y.change) : "\u00b10");
+    }
+
     function sortValue(row) {
-      if (sort.key === "score") return Number(row.dataset.score);
-      if (sort.key === "opfyldelse") return Number(row.dataset.opfyldelseRank);
+      if (sort.key === "score") return yearValues(row).score;
+      if (sort.key === "opfyldelse") return yearValues(row).share;
+      if (sort.key === "aendring") { var c = yearValues(row).change; return c === null ? -1e9 : c; }
       return (row.dataset[sort.key] || "").toLowerCase();
     }
 
     function apply() {
+      rows.forEach(showYear);
       var shown = 0;
       rows.forEach(function (row) {
         var ok = matches(row);
@@ -143,7 +248,7 @@
     table.querySelectorAll("th[data-sort] button").forEach(function (button) {
       button.addEventListener("click", function () {
         var key = button.parentElement.dataset.sort;
-        var defaultDir = key === "score" || key === "opfyldelse" ? "descending" : "ascending";
+        var defaultDir = key === "score" || key === "opfyldelse" || key === "aendring" ? "descending" : "ascending";
         if (sort.key === key) sort.dir = sort.dir === "ascending" ? "descending" : "ascending";
         else sort = { key: key, dir: defaultDir };
         apply();
@@ -155,6 +260,7 @@
 
   function onPage() {
     drawCharts();
+    initChartMenus();
     initExplorer();
   }
 
