@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -12,6 +13,10 @@ from pathlib import Path
 import pytest
 
 from sikkerby_build import pipeline
+
+# Every build in the test session skips the PDF step (≈80 s per edition); the PDF tests print
+# the few documents they check themselves (tests/test_pdf.py).
+os.environ.setdefault("SIKKERBY_PDF", "off")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
