@@ -116,9 +116,9 @@ def internal_page_urls(data: EditionData) -> list[str]:
     """The addresses internal content pages would be served at (from the same URL module as render)."""
     found = []
     for path in data.internal_pages:
-        target = urls.content_page(path)
-        if target is not None and urls.page_url(target):
-            found.append(urls.page_url(target))
+        address = urls.served_address(path)
+        if address:
+            found.append(address)
     return found
 
 

@@ -760,6 +760,13 @@ def _validate_data(data_dir: Path, report: Report) -> Dataset | None:
     return dataset
 
 
+def _news_rules(pages: list[ContentPage]) -> list[Problem]:
+    """News posts' front matter (title, date, description, categories), located."""
+    from .render.pages.news import check_posts
+
+    return check_posts(pages)
+
+
 @dataclass
 class Checked:
     """The report, and what was loaded to make it: the build reuses it instead of reading again."""
@@ -784,6 +791,7 @@ def check_project(data_dir: Path, content_dir: Path | None = None) -> Checked:
         if dataset is not None:
             report.extend(_content_rules(dataset, content.pages))
             report.extend(live_figures.check_pages(content.pages, compute.build_model(dataset.tables)))
+        report.extend(_news_rules(content.pages))
     if dataset is not None and report.ok:
         report.extend(quality_warnings(dataset, LineMap(data_dir)))
         report.extend(disclosure.unsafe_text_warnings(dataset))

@@ -58,7 +58,9 @@ def test_clean_site_passes(tmp_path):
 def test_internal_content_page_is_searched_at_its_served_address(tmp_path):
     # content/about.md is served at om/ (not about/): the audit must use the same URL module.
     assert urls.page_url(urls.content_page("about.md")) == "om/"
-    assert audit.internal_page_urls(_public(["about.md", "intern/kanarie.md"])) == ["om/", "intern/kanarie/"]
+    assert audit.internal_page_urls(_public(["about.md", "intern/kanarie.md", "nyheder/intern-nyhed.md"])) == [
+        "om/", "intern/kanarie/", "nyheder/intern-nyhed/",
+    ]  # fmt: skip
     site = _site(tmp_path, "index.html", b'<a href="intern/kanarie/">x</a>')
     problems = audit.audit(site, _public(["intern/kanarie.md"]))
     assert [p.kind for p in problems] == ["internal-leak"]

@@ -158,6 +158,14 @@ def is_story(content_path: str) -> bool:
     return content_path.startswith(STORIES_DIR)
 
 
+def served_address(content_path: str) -> str | None:
+    """The address a content file is served at (news posts are served by the blog engine at their slug)."""
+    if is_news(content_path):
+        return news_url(news_slug(content_path))
+    target = content_page(content_path)
+    return page_url(target) if target is not None else None
+
+
 def content_page(content_path: str) -> str | None:
     """Where a content file is published (``None``: not a page of its own)."""
     if is_story(content_path):
