@@ -8,6 +8,9 @@ by autoescape.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,7 @@ from markupsafe import Markup, escape
 
 from .. import compute
 from ..charts import fmt_number
+from ..citations import cite
 from ..sanitize import markdown_to_safe_html, neutralize_text, plain_text
 from . import urls
 
@@ -54,6 +58,26 @@ def attribute(value: object) -> Markup:
     return Markup(escape(str(value)))
 
 
+# The edition's ``documents`` table for the ``cite`` filter, bound for the duration of one render
+# (macros imported without context see only globals, so the table cannot travel in the context).
+_DOCUMENTS: ContextVar[Sequence[dict[str, Any]]] = ContextVar("sikkerby_documents", default=())
+
+
+@contextmanager
+def bound_documents(documents: Sequence[dict[str, Any]]) -> Iterator[None]:
+    """Every ``|cite`` inside the block reads ``documents`` (the data package's documents table)."""
+    token = _DOCUMENTS.set(documents)
+    try:
+        yield
+    finally:
+        _DOCUMENTS.reset(token)
+
+
+def cite_source(source: str | None) -> str:
+    """A row's ``source`` as a reader cites it: "Effektopfølgning 2019, afsnit Sjakket (SOF)"."""
+    return cite(str(source or ""), _DOCUMENTS.get())
+
+
 def load_labels(templates: Path) -> dict[str, Any]:
     return yaml.safe_load((templates / "labels.yml").read_text(encoding="utf-8"))
 
@@ -79,6 +103,7 @@ def environment(templates: Path) -> Environment:
     env.filters["num"] = fmt_number
     env.filters["fulfilment"] = compute.format_fulfilment
     env.filters["oneline"] = lambda text: " ".join(str(text or "").split())
+    env.filters["cite"] = cite_source
     env.filters["rel"] = lambda target, current: urls.href(target, current)
     env.globals.update(urls=urls, labels=load_labels(templates), CRITERIA=compute.CRITERIA, SCORE_MAX=compute.EFFECT_SCORE_MAX)
     return env
