@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -171,8 +172,11 @@ def _city_tables(tables: dict[str, list[dict[str, Any]]], years: int, seed: int)
             )
 
 
+_ACTIVITY_LINK = re.compile(r"\[([^\]]+)\]\((?:\.\./)*aktiviteter/[a-z0-9-]+\.md(?:#[^)]*)?\)")
+
+
 def _write_content(target: Path) -> None:
-    """The real editorial content, with story links to real activities removed."""
+    """The real editorial content, with story links and Markdown links to real activities removed."""
     from .load import load_content
 
     if target.exists():
@@ -182,4 +186,5 @@ def _write_content(target: Path) -> None:
         meta.pop("activities", None)
         path = target / page.path
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n\n" + page.body, encoding="utf-8")
+        body = _ACTIVITY_LINK.sub(r"\1", page.body)
+        path.write_text("---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n\n" + body, encoding="utf-8")

@@ -106,7 +106,7 @@ def test_broken_yaml_is_located_at_the_physical_line(data_copy: Path):
     content = data_copy / "content"
     _page(content, "intern/note.md", f"\r\n---\r\ntitle: Sikker By: status\r\naudience: internal\r\n---\r\n{BODY}")
     loaded = load_content(content)
-    assert [p.path for p in loaded.pages if p.path.startswith("intern/")] == []
+    assert "intern/note.md" not in [p.path for p in loaded.pages]
     (problem,) = loaded.problems
     assert (problem.kind, problem.file, problem.row, problem.severity) == (
         "front-matter-yaml", "content/intern/note.md", 3, "error",

@@ -14,7 +14,7 @@ import pytest
 from sikkerby_build import compute, keyfigures, pipeline, settings
 from sikkerby_build.load import load_data
 from sikkerby_build.validate import validate
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, CONTENT, DATA, ROOT
+from tests.conftest import CONTENT, DATA, ROOT
 
 BYDELE = [
     "Indre By", "Østerbro", "Nørrebro", "Vesterbro/Kongens Enghave", "Valby", "Vanløse", "Brønshøj-Husum", "Bispebjerg",
@@ -109,24 +109,18 @@ def _explorer_html(docs: Path) -> str:
     return f"<!doctype html><html lang='da'><body>{body}<script>{script}</script></body></html>"
 
 
-def test_explorer_district_filter_in_the_browser(docs, model):
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: run scripts/setup.sh --test")
-    from playwright.sync_api import sync_playwright
-
+def test_explorer_district_filter_in_the_browser(docs, model, browser):
     html = _explorer_html(docs)
     options = re.findall(r'<option value="([a-z-]+)">', html.split('name="omraade"')[1].split("</select>")[0])
     assert options[:10] == ["indre-by", "oesterbro", "noerrebro", "vesterbro-kongens-enghave", "valby", "vanloese", "broenshoej-husum", "bispebjerg", "amager-oest", "amager-vest"]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.set_content(html)
-        page.wait_for_selector("#sb-filters:not([hidden])")
-        for district in ("noerrebro", "valby", "hele-byen"):
-            page.select_option("#f-omraade", district)
-            shown = page.eval_on_selector_all("#sb-explorer tbody tr:not([hidden]) a", "els => els.map(e => e.getAttribute('href'))")
-            expected = {a["id"] for a in model.activities if keyfigures.in_district(a, district)}
-            assert {h.rstrip("/").rsplit("/", 1)[-1] for h in shown} == expected, district
-            marked = page.eval_on_selector_all("#sb-explorer tbody tr:not([hidden]) .sb-citywide", "els => els.length")
-            assert marked == sum(1 for a in model.activities if a["id"] in expected and a["citywide"])
-        browser.close()
+    page = browser.new_page()
+    page.set_content(html)
+    page.wait_for_selector("#sb-filters:not([hidden])")
+    for district in ("noerrebro", "valby", "hele-byen"):
+        page.select_option("#f-omraade", district)
+        shown = page.eval_on_selector_all("#sb-explorer tbody tr:not([hidden]) a", "els => els.map(e => e.getAttribute('href'))")
+        expected = {a["id"] for a in model.activities if keyfigures.in_district(a, district)}
+        assert {h.rstrip("/").rsplit("/", 1)[-1] for h in shown} == expected, district
+        marked = page.eval_on_selector_all("#sb-explorer tbody tr:not([hidden]) .sb-citywide", "els => els.length")
+        assert marked == sum(1 for a in model.activities if a["id"] in expected and a["citywide"])
+    page.close()

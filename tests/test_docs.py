@@ -16,10 +16,15 @@ def _parser_options() -> dict[str, set[str]]:
     original = argparse.ArgumentParser.parse_args
 
     def capture(self, args=None, namespace=None):
-        for action in self._actions:
-            if isinstance(action, argparse._SubParsersAction):
-                for name, sub in action.choices.items():
-                    captured[name] = {o for a in sub._actions for o in a.option_strings if o.startswith("--") and o != "--help"}
+        def collect(parser: argparse.ArgumentParser, prefix: str) -> None:
+            for action in parser._actions:
+                if isinstance(action, argparse._SubParsersAction):
+                    for name, sub in action.choices.items():
+                        key = f"{prefix} {name}".strip()
+                        captured[key] = {o for a in sub._actions for o in a.option_strings if o.startswith("--") and o != "--help"}
+                        collect(sub, key)
+
+        collect(self, "")
         raise SystemExit(0)
 
     argparse.ArgumentParser.parse_args = capture
@@ -34,7 +39,8 @@ def _parser_options() -> dict[str, set[str]]:
 
 def test_every_command_and_option_is_documented():
     options = _parser_options()
-    assert set(options) == {"validate", "build", "serve", "synth"}
+    assert {c.split()[0] for c in options} == {"validate", "build", "serve", "synth", "new"}
+    assert {"new followup", "new activity", "new story", "new page"} <= set(options)
     for command, opts in options.items():
         assert f"sikkerby {command}" in README, command
         for opt in opts:
