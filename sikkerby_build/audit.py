@@ -34,6 +34,7 @@ LOADING_URL = re.compile(
 )
 CSS_URL = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])(?:https?:)?//""", re.IGNORECASE)
 MIN_FRAGMENT = 12
+_TITLE = re.compile(r'\btitle\s*=\s*"([^"]*)"', re.I)
 _UNRENDERED = re.compile(r"\{\{|\{%|\{#")
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.S | re.I)
 
@@ -77,14 +78,32 @@ def _read_text(path: Path) -> str:
     return normalise(text)
 
 
+FRAGMENT_LENGTH = 150
+
+
+def _word_chunks(line: str) -> list[str]:
+    """A long line as consecutive pieces of whole words, each at most ~150 characters: every part
+    of a long internal text is searched, and no piece ends in a cut word (the word index would
+    never find a cut word)."""
+    chunks: list[str] = []
+    current: list[str] = []
+    for word in line.split():
+        if current and len(" ".join([*current, word])) > FRAGMENT_LENGTH:
+            chunks.append(" ".join(current))
+            current = []
+        current.append(word)
+    if current:
+        chunks.append(" ".join(current))
+    return chunks
+
+
 def _fragments(value: str) -> list[str]:
     """Split an internal value into searchable pieces (lines, without Markdown markers)."""
     pieces = []
     for line in re.split(r"[\n\r]+", value):
         line = re.sub(r"^[\s#>*\-+]+|[*_`]+", "", line).strip()
         line = normalise(line)
-        if len(line) >= MIN_FRAGMENT:
-            pieces.append(line[:200])
+        pieces.extend(chunk for chunk in _word_chunks(line) if len(chunk) >= MIN_FRAGMENT)
     if not pieces and len(value.strip()) >= 6:
         pieces.append(normalise(value))
     return pieces
@@ -122,6 +141,16 @@ def internal_page_urls(data: EditionData) -> list[str]:
     return found
 
 
+def _page_problems(rel: str, page: str) -> list[Problem]:
+    """Checks on a page's own markup: unsafe tooltips and template syntax left unrendered."""
+    problems = []
+    if any("<" in html.unescape(title) for title in _TITLE.findall(page)):
+        problems.append(Problem("unsafe-tooltip", rel, "Et title-attribut indeholder markup; Materials tooltips ville vise det som HTML."))
+    if _UNRENDERED.search(_SCRIPT.sub("", page)):
+        problems.append(Problem("unrendered-template", rel, "Siden indeholder {{ … }} eller {% … %}, som ikke blev udfyldt."))
+    return problems
+
+
 def _strip_own_urls(text: str, site_url: str | None) -> str:
     return text.replace(site_url.rstrip("/"), "") if site_url else text
 
@@ -143,12 +172,13 @@ def audit(site_dir: Path, data: EditionData, site_url: str | None = None) -> lis
         text = texts[rel] = _read_text(path)
         for match in sorted(set(FORBIDDEN_HOSTS.findall(text))):
             problems.append(Problem("third-party-host", rel, f"Filen nævner en tredjepartsvært: {match}"))
-        if path.suffix == ".html" and _UNRENDERED.search(_SCRIPT.sub("", path.read_text(encoding="utf-8", errors="replace"))):
-            problems.append(Problem("unrendered-template", rel, "Siden indeholder {{ … }} eller {% … %}, som ikke blev udfyldt."))
+        if path.suffix == ".html":
+            problems.extend(_page_problems(rel, path.read_text(encoding="utf-8", errors="replace")))
         own = _strip_own_urls(text, site_url)
         if path.suffix in {".html", ".css", ".svg"} and (LOADING_URL.search(own) or CSS_URL.search(own)):
             problems.append(Problem("third-party-request", rel, "Siden henter en ressource fra en anden server."))
     if needles:
-        for rel, needle in _find_needles(texts, needles):
-            problems.append(Problem("internal-leak", rel, f"Intern værdi fundet i den offentlige udgave: \"{needles[needle][:80]}\""))
+        leaks = sorted({(rel, needles[needle]) for rel, needle in _find_needles(texts, needles)})  # one per file and value
+        for rel, value in leaks:
+            problems.append(Problem("internal-leak", rel, f"Intern værdi fundet i den offentlige udgave: \"{value[:80]}\""))
     return problems

@@ -21,6 +21,7 @@ import yaml
 
 from .render import urls
 from .render.page import Page, RenderResult
+from .sanitize import tooltip_text
 from .settings import TOOL_ROOT, Settings
 
 
@@ -104,7 +105,7 @@ def abbreviation_line(term: str, definition: str) -> str | None:
     """One line of Python-Markdown's abbr syntax, or None when the term is not plain text."""
     if not _SAFE_TERM.match(term) or len(term) > 80:
         return None
-    plain = " ".join(definition.replace("<", "‹").replace(">", "›").split())
+    plain = tooltip_text(definition)
     return f"*[{term}]: {plain}"
 
 

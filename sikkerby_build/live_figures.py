@@ -45,7 +45,7 @@ CATALOGUE = (
 )
 ALLOWED_FILTERS = ("upper", "lower", "capitalize")
 
-_EXPRESSION = re.compile(r"\{\{(.*?)\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+_EXPRESSION = re.compile(r"\{\{(.*?)\}\}|\{%.*?%\}|\{#.*?#\}|\{\{|\{%|\{#", re.S)
 _REFERENCE = re.compile(
     r"^\s*figures(?:\.(?P<latest>seneste)|\.aar\[(?P<year>\d{4})\])?\.(?P<name>[a-z_]+)"
     r"(?:\s*\|\s*(?P<filter>[a-z_]+))?\s*$"
@@ -82,8 +82,8 @@ def values(model: compute.Model) -> dict[str, Any]:
 
 
 def check_page(page: ContentPage, model: compute.Model, file_prefix: str = "content/") -> list[Problem]:
-    """Every ``{{ … }}``, ``{% … %}`` and ``{# … #}`` in an editorial page, checked."""
-    problems = []
+    """Every ``{{ … }}``, ``{% … %}`` and ``{# … #}`` in an editorial page, checked (front matter too)."""
+    problems = check_front_matter(page, file_prefix)
     file = f"{file_prefix}{page.path}"
     opted_in = bool(page.meta.get("render_macros"))
     names = {f.name for f in CATALOGUE}
@@ -111,6 +111,24 @@ def check_page(page: ContentPage, model: compute.Model, file_prefix: str = "cont
             problem("live-figure-filter", f"Filteret '{flt}' er ikke tilladt (tilladt: {', '.join(ALLOWED_FILTERS)}).")
         elif not opted_in:
             problem("live-figure-opt-in", "Siden bruger tal fra figures, men mangler 'render_macros: true' i front matter.")
+    return problems
+
+
+def check_front_matter(page: ContentPage, file_prefix: str = "content/") -> list[Problem]:
+    """No template syntax in front matter: the macros engine renders titles too, and figures belong
+    in the body."""
+    problems = []
+    lines = getattr(page, "meta_lines", {}) or {}
+    for key, value in page.meta.items():
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and _EXPRESSION.search(v) for v in values):
+            problems.append(
+                Problem(
+                    "front-matter-template", f"{file_prefix}{page.path}",
+                    f"'{key}' indeholder {{{{ … }}}} eller {{% … %}}; tal fra figures kan kun stå i selve teksten, ikke i front matter.",
+                    row=lines.get(key), field=key,
+                )  # fmt: skip
+            )
     return problems
 
 

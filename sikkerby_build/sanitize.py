@@ -29,7 +29,9 @@ ALLOWED_TAGS = {
     "p", "br", "ul", "ol", "li", "em", "strong", "i", "b", "a", "code", "blockquote",
     "h3", "h4", "table", "thead", "tbody", "tr", "th", "td", "sup", "sub",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "td": {"colspan"}, "th": {"colspan", "scope"}}
+# No `title`: Material's content.tooltips shows an element's title through innerHTML.
+# "*": no generic attributes (ammonia allows lang and title on every tag by default).
+ALLOWED_ATTRIBUTES = {"a": {"href"}, "td": {"colspan"}, "th": {"colspan", "scope"}, "*": set()}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 _md = markdown.Markdown(extensions=["sane_lists"])
@@ -102,3 +104,9 @@ def neutralize_html(fragment: str) -> str:
 def attribute_text(value: object) -> str:
     """Plain text (markup removed) escaped for an HTML attribute, quotes included: front matter."""
     return html.escape(" ".join(unescaped_text(str(value)).split()), quote=True)
+
+
+def tooltip_text(value: object) -> str:
+    """Plain text for a ``title`` attribute. Material's tooltips insert the title as HTML, so the
+    decoded value must not contain ``<`` or ``>`` at all (they become ‹ ›)."""
+    return " ".join(unescaped_text(str(value)).replace("<", "‹").replace(">", "›").split())

@@ -52,23 +52,17 @@ def _titles(fragment: str) -> list[str]:
 # on hover, however carefully the attribute itself was escaped.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: the md filter keeps a Markdown link title; Material's tooltip renders it as HTML on hover",
-)
 def test_link_title_from_data_cannot_carry_markup():
     fragment = markdown_to_safe_html(f'Læs [mere](https://www.kk.dk/ "{SCRIPT}").')
     assert "<a " in fragment
     assert all("<" not in title for title in _titles(fragment)), fragment
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: {{ value }} in a title attribute decodes to markup (abbr title of administrations.name); Material's tooltip renders it as HTML",
-)
 def test_template_attribute_text_cannot_carry_markup():
     env = environment(TEMPLATES)
-    rendered = env.from_string('<abbr title="{{ name }}">SOF</abbr>').render(name=f"Socialforvaltningen {SCRIPT}")
+    # Title attributes take data through the tooltip filter; the audit fails any page whose title
+    # still decodes to markup (tests/test_audit.py), so a template that forgets it cannot publish.
+    rendered = env.from_string('<abbr title="{{ name|tooltip }}">SOF</abbr>').render(name=f"Socialforvaltningen {SCRIPT}")
     assert all("<" not in title for title in _titles(rendered)), rendered
 
 
@@ -85,11 +79,6 @@ def _rewrite(path: Path, change) -> None:
 
 @pytest.mark.slow
 @pytest.mark.browser
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="open: data text in title attributes runs as script when Material shows its tooltip",
-)
 def test_hovering_titles_runs_no_script(data_copy: Path, tmp_path: Path, browser):
     from playwright.sync_api import Error as PlaywrightError
 
@@ -253,10 +242,6 @@ LONG_SECRET = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: audit needles are cut at 200 characters mid-word; the word index then never matches, so a long internal text passes",
-)
 def test_audit_finds_a_long_internal_value(tmp_path: Path):
     assert len(LONG_SECRET) > 200 and LONG_SECRET[199].isalpha() and LONG_SECRET[200].isalpha()
     site = tmp_path / "site"
@@ -302,10 +287,6 @@ def test_no_chart_toolbar_in_the_browser(public_url: str, browser):
 MODEL = SimpleNamespace(figures={"by_year": {}})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: mkdocs-macros also renders page.title of a render_macros page; check_page only checks the body, so front matter runs Python at build time",
-)
 def test_template_code_in_front_matter_title_is_a_located_error():
     page = ContentPage(
         path="figur.md",

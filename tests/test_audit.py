@@ -71,3 +71,9 @@ def test_unrendered_template_syntax_in_a_page_fails(tmp_path):
     assert [p.kind for p in audit.audit(site, _public())] == ["unrendered-template"]
     ok = _site(tmp_path / "b", "side/index.html", b"<p>&#123;&#123; vist som tekst</p><script>var a = {{}};</script>")
     assert audit.audit(ok, _public()) == []
+
+
+def test_a_title_that_decodes_to_markup_fails_the_build(tmp_path):
+    # Material's tooltips insert titles as HTML: an escaped tag in a title is still a tag on hover.
+    site = _site(tmp_path, "side/index.html", b'<abbr title="SOF &lt;img src=x onerror=alert(1)&gt;">SOF</abbr>')
+    assert [p.kind for p in audit.audit(site, _public())] == ["unsafe-tooltip"]

@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from .. import compute
 from ..charts import fmt_number
 from ..citations import cite
-from ..sanitize import markdown_to_safe_html, neutralize_text, plain_text
+from ..sanitize import markdown_to_safe_html, neutralize_text, plain_text, tooltip_text
 from . import urls
 
 
@@ -98,6 +98,7 @@ def environment(templates: Path) -> Environment:
     env.filters["plain"] = plain_text
     env.filters["trusted_markdown"] = trusted_markdown
     env.filters["attr"] = attribute
+    env.filters["tooltip"] = tooltip_text
     env.filters["dkk"] = fmt_dkk
     env.filters["share"] = fmt_share
     env.filters["num"] = fmt_number
