@@ -94,6 +94,13 @@ def _word_chunks(line: str) -> list[str]:
         current.append(word)
     if current:
         chunks.append(" ".join(current))
+    if len(chunks) > 1 and len(chunks[-1]) < FRAGMENT_LENGTH // 2:
+        # A short tail is generic ("… og stabil drift)."): search the line's last ~150 characters instead.
+        words = line.split()
+        tail: list[str] = []
+        while words and len(" ".join([words[-1], *tail])) <= FRAGMENT_LENGTH:
+            tail.insert(0, words.pop())
+        chunks[-1] = " ".join(tail)
     return chunks
 
 

@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import engine, pipeline, publish
+from . import engine, pipeline, printing, publish
 from .edition import DEFAULT_THRESHOLD
 from .engine import EngineFailed
 from .problems import Report, ValidationFailed
@@ -53,6 +53,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(UNCHANGED, file=sys.stderr)
         return 1
     except (pipeline.AuditFailed, EngineFailed) as exc:  # raised before publishing; the new version is discarded
+        print(str(exc), file=sys.stderr)
+        print(UNCHANGED, file=sys.stderr)
+        return 1
+    except printing.PdfUnavailable as exc:
         print(str(exc), file=sys.stderr)
         print(UNCHANGED, file=sys.stderr)
         return 1

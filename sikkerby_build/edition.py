@@ -25,6 +25,7 @@ and aggregates are computed from the edition's rows (see ``disclosure``).
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -189,6 +190,20 @@ def _suppress_row(row: Row, person_fields: set[str], texts: list[str], threshold
     return row
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?:])\s+")
+
+
+def _internal_sentences(body: str, public_text: str) -> list[str]:
+    """The sentences of an internal page that the public edition does not also contain."""
+    out = []
+    for line in body.splitlines():
+        for sentence in _SENTENCE_END.split(line.strip()):
+            sentence = " ".join(sentence.split())
+            if len(sentence) >= 20 and sentence.casefold() not in public_text:
+                out.append(sentence)
+    return out
+
+
 def select(
     dataset: Dataset, pages: list[ContentPage], edition: str, threshold: int = DEFAULT_THRESHOLD
 ) -> EditionData:
@@ -229,12 +244,15 @@ def select(
             tables[name] = out
     public_pages = [p for p in pages if p.audience != "internal"]
     internal_pages = [p.path for p in pages if p.audience == "internal"]
+    # A value that also occurs in public data or on a public page is not a secret (e.g. a shared
+    # district name, or a staff page quoting the public vision).
+    public_blob = "\n".join(str(v) for rows in tables.values() for r in rows for v in r.values() if v)
+    public_text = " ".join((public_blob + "\n" + "\n".join(p.body for p in public_pages)).split()).casefold()
     for page in pages:
         if page.audience == "internal":
-            internal_values.extend(line.strip() for line in page.body.splitlines() if len(line.strip()) >= 20)
-    # A value that also occurs in public data is not a secret (e.g. a shared district name).
-    public_blob = "\n".join(str(v) for rows in tables.values() for r in rows for v in r.values() if v)
-    internal_values = sorted({v for v in internal_values if v not in public_blob})
+            internal_values.extend(_internal_sentences(page.body, public_text))
+    folded_blob = public_blob.casefold()  # the audit compares case-folded
+    internal_values = sorted({v for v in internal_values if v.casefold() not in folded_blob})
     return EditionData(
         edition=edition,
         tables=tables,

@@ -88,6 +88,9 @@ def build(
     editions = list(edition.EDITIONS) if edition_name == "all" else [edition_name]
     progress("validerer data …")
     config = settings.resolve(project or ROOT, data_dir, content_dir, out_dir, threshold, site_url)
+    config = config.with_(pdfs=printing.will_print())  # pages link PDFs only when they will exist
+    if not config.pdfs:
+        progress("PDF'er laves ikke i denne bygning (SIKKERBY_PDF=off, eller Chromium/Playwright mangler).")
     data_dir, content_dir = config.data_dir, config.content_dir
     checked = check_project(data_dir, content_dir)
     report = checked.report
@@ -109,7 +112,8 @@ def build(
                 progress(f"{name}: bygger {len(rendered.pages)} sider med MkDocs …")
                 new_site = version / name
                 engine.build_site(staging, name, new_site, rendered, config)
-                printing.print_pdfs(new_site, render.urls.print_jobs(rendered.pages), progress)  # optional: needs chromium
+                if config.pdfs:
+                    printing.print_pdfs(new_site, render.urls.print_jobs(rendered.pages), progress)
                 progress(f"{name}: efterkontrol …")
                 problems = audit_stage.audit(new_site, data, site_url)
                 if problems:

@@ -73,6 +73,16 @@ def unavailable_reason() -> str | None:
     return None
 
 
+def will_print() -> bool:
+    """Whether this build makes PDFs (pages then link them); a required but missing tool is an error."""
+    if switched_off():
+        return False
+    reason = unavailable_reason()
+    if reason and required():
+        raise PdfUnavailable(f"PDF'erne kan ikke laves: {reason}. SIKKERBY_REQUIRE_PDF er sat, så bygningen stopper.")
+    return reason is None
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass

@@ -26,6 +26,7 @@ class Settings:
     out_dir: Path
     threshold: int = DEFAULT_THRESHOLD
     site_url: str | None = None
+    pdfs: bool = False  # set by the build when the PDF step will run; pages link PDFs only then
 
     @property
     def mkdocs_config(self) -> Path:

@@ -87,7 +87,7 @@ class _Markup(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
             value = (value or "").strip().lower()
-            loads_or_links = name in {"src", "srcset", "action", "formaction", "content", "poster"}  # a plain link may leave
+            loads_or_links = name in {"src", "srcset", "action", "formaction", "poster"}  # a plain link may leave; meta content is text
             if name.startswith("on") or value.startswith("javascript:") or (loads_or_links and "evil.example" in value):
                 self.hits.append(f"<{tag} {name}={value[:60]}>")
             if tag == "meta" and name == "http-equiv":

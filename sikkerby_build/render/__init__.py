@@ -49,7 +49,7 @@ def render(
     writer = Writer(staging / "docs")
     result = RenderResult(report_years=list(model.figures["followup_years"]))
     pages = [page for generate in GENERATORS for page in generate(site)]  # every context first, then write
-    base = site.base_context()
+    base = {**site.base_context(), "pdfs": settings.pdfs}
     with jinja.bound_documents(data.tables.get("documents", [])):  # the templates' |cite filter
         for page in pages:
             writer.write(page.path, front_matter(adapt_meta(page.meta, page)) + _body(env, page, base))
