@@ -33,12 +33,23 @@ Rules (the methodology page must say this; suggested Danish text in ``METHOD_TEX
    - "N fra …" ("Derudover kom 4 fra sikrede institutioner") -> "<5 fra …";
    - "N ud af M" / "N af M" with a person word in the phrase: N small -> "<5 ud af M";
      M small -> "<5 ud af <5" (N ≤ M, so showing N would bound M and vice versa);
+   - "N/M unge" like "N ud af M unge" ("3/4 unge" -> "<5/<5 unge");
+   - "2-3 unge" (a range wholly below the threshold) -> "<5 unge";
+   - "N af dem" -> "<5 af dem" (true whatever "dem" refers to);
+   - adjectives and commas between number and person word ("4 særligt udsatte,
+     kriminalitetstruede unge" -> "<5 særligt …");
    - written-out numbers ("to unge", "tre borgere") like digits.
    Text the rules cannot make safe is reported by ``unsafe_text_warnings`` (file, physical
    line, field) so an editor can rephrase it: a small number near a person word in another
-   form, "de to"/"de tre" without a person word, "N ud af M" where M - N is small (the
+   form, "de to"/"de tre" without a person word, "N ud af M" with a small number and no word
+   saying what is counted ("3 ud af 4 gennemførte"), a range that starts below the threshold
+   but reaches it ("4-5 unge": "<5" could be false), a bare small number in a sentence with a
+   hidden count ("Af de <5 unge gennemførte 3") or beside a shown count when nothing names
+   what it counts ("Af de 12 unge startede 3 på …"), "N ud af M" where M - N is small (the
    complement is a small group), and a field where a number was hidden but other person
    counts or percentages remain, from which the hidden number may be computed.
+   Not counts: labels ("Princip 1", "Effektmål 2", "målepunkt 3", "række 1", "niveau 3 / 4"),
+   scale anchors ("skala fra 1-10, hvor 1 er …"), scores ("scorer indsatsen 1", "minimum 3").
 """
 
 from __future__ import annotations
@@ -181,16 +192,19 @@ def suppress_table(
 
 # A number that can be a count: not part of a decimal, range, age ("18+", "13-17-årige",
 # "18-årige"), percentage or ordinal ("9. klasse").
-_NUMBER = re.compile(
-    r"(?<![\w.,/+\-–])(\d+)(?![\w+]|[.,]\d|\s?%|\s?pct|\s?[-–]\s?\d|[-–]år|\.\s?[a-zæøå])"
-)
+_NUMBER = re.compile(r"(?<![\w.,/+\-–])(\d+)(?![\w+]|[.,]\d|\s?%|\s?pct|\s?[-–]\s?\d|[-–]år|\.\s?[a-zæøå])")
 _NUMBER_WORD = re.compile(r"(?<![\w-])(" + "|".join(NUMBER_WORDS) + r")(?![\w-])", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+|\d+")
 _NOT_COUNT_BEFORE = {
     "niveau", "niveauer", "tabel", "figur", "nr", "kl", "fase", "klasse", "klassetrin", "trin", "side",
     "version", "bilag", "punkt", "skala", "mål", "indsatsområde", "område", "uge", "år", "scorer",
     "score", "til", "fra", "scoret", "point", "dag", "kategori", "målgruppekategori", "note",
+    "princip", "principperne", "effektmål", "målepunkt", "målepunkter", "række", "minimum", "maksimum",
 }  # fmt: skip
+# "scorer indsatsen 1": a score, when one of these is one or two words before the number.
+_SCORE_BEFORE = re.compile(r"\b(?:scorer|scores|scorede|scoret|score|vurderes\s+til)\s+(?:[^\W\d_]+\s+)?$", re.IGNORECASE)
+# "på en skala fra 1-10, hvor 1 er i mindre grad": a scale anchor, not a count.
+_SCALE_BEFORE = re.compile(r"skala[^.!?\n]{0,40}\bhvor\s+$", re.IGNORECASE)
 _UNIT_WORDS = {
     "år", "årige", "måned", "måneder", "mdr", "uge", "uger", "dage", "dag", "timer", "time", "minutter",
     "gange", "gang", "kr", "mio", "mia", "procent", "pct", "point", "fag", "km", "meter", "anmeldelser",
@@ -244,15 +258,17 @@ def _value(token: str) -> int | None:
 
 
 _LIST_MARKER = re.compile(r"(?:^|\n)[ \t]*(?:[-*][ \t]+)?$")
-_SERIES = re.compile(r"([^\W\d_]+)\.?\s+\d+\s*(?:,|og|eller|til|-|–)\s*$")
+_SERIES = re.compile(r"([^\W\d_]+)\.?\s+\d+(?:\s*(?:,|og|eller|til|-|–|/)\s*\d+)*\s*(?:,|og|eller|til|-|–|/)\s*$")
 
 
 def _number_at(text: str, m: re.Match[str]) -> int | None:
     """The candidate count at a match, or None if its context says it is not a count."""
     before = text[max(0, m.start() - 40) : m.start()]
-    if _word_before(text, m.start()) in _NOT_COUNT_BEFORE:
+    if _word_before(text, m.start()) in _NOT_COUNT_BEFORE or _SCORE_BEFORE.search(before):
         return None
-    series = _SERIES.search(before)  # "niveau 3 og 4": the 4 is a level too
+    if _SCALE_BEFORE.search(text[max(0, m.start() - 60) : m.start()]) and re.match(r"\s+er\b", text[m.end() :]):
+        return None
+    series = _SERIES.search(text[max(0, m.start() - 80) : m.start()])  # "niveau 3 og 4": the 4 is a level too
     if series and series.group(1).lower() in _NOT_COUNT_BEFORE:
         return None
     follows = text[m.end() : m.end() + 2]
@@ -273,6 +289,55 @@ def _person_follows(tokens: list[_Token], max_between: int = 2) -> int | None:
         if _value(tok.text) is not None:
             return None
     return None
+
+
+_ADVERBS = {"meget", "mere", "mest", "særlig", "særligt", "helt", "ikke", "endnu", "stærkt", "svært"}
+
+
+def _person_in_phrase(text: str, pos: int, limit: int = 4) -> int | None:
+    """End of a person word after ``pos`` across adjectives and commas ("4 særligt udsatte,
+    kriminalitetstruede unge"), or None. Every word before the person word must look like an
+    adjective or adverb (ends in -e or -t, or a known adverb); a noun, number or unit stops it.
+    """
+    for _ in range(limit + 1):
+        m = _WORD.search(text, pos)
+        if not m or re.search(r"[^\s,]", text[pos : m.start()]):
+            return None
+        word = m.group().lower()
+        if _is_person(word):
+            return m.end()
+        if word.isdigit() or _value(word) is not None or word in _UNIT_WORDS:
+            return None
+        if not (word in _ADVERBS or word in _ADJECTIVES or (len(word) > 3 and word[-1] in "et")):
+            return None
+        pos = m.end()
+    return None
+
+
+# "4-5 unge", "2–3 borgere", "4 til 6 unge": a range of counts (not an age: "13-17-årige").
+_RANGE = re.compile(r"(?<![\w.,/+\-–])(\d+)(\s?[-–]\s?|\s+til\s+)(\d+)(?![\w+\-–]|[.,]\d|\s?%)")
+# "3/4 unge": N of M persons written as a fraction.
+_FRACTION = re.compile(r"(?<![\w.,/+\-–])(\d+)/(\d+)(?![\w/]|[.,]\d|\s?%)")
+# Words after "N ud af M" that say what is counted when it is not persons ("2 ud af 3 af fagene").
+_THING_WORDS = {
+    "mål", "målene", "kriterier", "kriterierne", "kriterium", "indsatser", "indsatserne", "indsats",
+    "bydele", "bydelene", "bydel", "skoler", "skolerne", "skoleskift", "tiltag", "møder", "kurser",
+    "workshops", "sessioner", "samtaler", "spørgsmål", "temaer", "lokationer", "steder", "områder",
+    "boligområder", "aktiviteterne", "projekterne", "organisationer", "partnere", "faktorer",
+}  # fmt: skip
+# After a bare number in a sentence with a count of persons: words that make it a part of that group.
+_PART_NEXT = {"på", "i", "til", "med", "ikke", "stadig", "også", "heraf", "selv", "alene", "nu", "fortsat"}
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def _sentence(text: str, pos: int) -> tuple[int, int]:
+    """The span of the sentence (or line) around ``pos``."""
+    start = 0
+    for m in _SENTENCE_END.finditer(text, 0, pos):
+        if not (m.group() == "." and m.start() > 0 and text[m.start() - 1].isdigit()):
+            start = m.end()
+    end_m = _SENTENCE_END.search(text, pos)
+    return start, end_m.start() if end_m else len(text)
 
 
 _ADJECTIVES = {
@@ -309,16 +374,74 @@ def analyse_text(text: str, threshold: int = DEFAULT_THRESHOLD) -> tuple[str, li
     replace: dict[tuple[int, int], str] = {}
     findings: list[Finding] = []
     shown_counts: list[int] = []  # offsets of person counts left visible
+    person_counts: list[int] = []  # offsets of every person count, hidden or shown
+    loose: list[re.Match[str]] = []  # small numbers of no known form; unsafe beside a person count
+    done: set[int] = set()
+
+    def is_small(value: int) -> bool:
+        return 0 < value < threshold
+
+    def n_of_m(n_span: tuple[int, int], n: int, m_span: tuple[int, int], m_value: int, start: int) -> None:
+        """ "N ud af M" persons: hide N, and M too when it is small; report a small complement."""
+        person_counts.append(start)
+        if is_small(n) or is_small(m_value):
+            replace[n_span] = marker
+            if is_small(m_value):
+                replace[m_span] = marker
+            return
+        shown_counts.extend([start, m_span[0]])
+        if is_small(m_value - n):
+            findings.append(
+                Finding(
+                    "complement",
+                    start,
+                    f"„{text[start : m_span[1]]}“: forskellen {m_value} − {n} er et lille antal "
+                    f"personer (under {threshold}). Omformulér, fx „de fleste af de {m_value}“.",
+                )
+            )
+
+    for r in _RANGE.finditer(text):
+        low, high = int(r.group(1)), int(r.group(3))
+        before = _word_before(text, r.start())
+        if low > high or (before in _NOT_COUNT_BEFORE and before not in {"fra", "til"}):
+            continue
+        if _person_in_phrase(text, r.end()) is None:
+            continue
+        done.update({r.start(), r.start(3)})
+        person_counts.append(r.start())
+        if not is_small(low):
+            shown_counts.append(r.start())
+        elif high < threshold and "til" not in r.group(2):
+            replace[(r.start(), r.end(3))] = marker  # "2-3 unge" -> "<5 unge"
+        else:
+            findings.append(
+                Finding(
+                    "unhandled",
+                    r.start(),
+                    f"„{_snippet(text, r.start(), r.end())}“: intervallet {r.group(0)} rummer et lille antal "
+                    f"personer (under {threshold}) og skjules ikke automatisk. Omformulér, fx „{marker} unge“ "
+                    "eller „få unge“.",
+                )
+            )
+    for f in _FRACTION.finditer(text):
+        if _word_before(text, f.start()) in _NOT_COUNT_BEFORE or _person_in_phrase(text, f.end()) is None:
+            continue
+        done.update({f.start(), f.start(2)})
+        n_of_m(f.span(1), int(f.group(1)), f.span(2), int(f.group(2)), f.start())
+
     candidates = [(m, _number_at(text, m)) for m in _NUMBER.finditer(text)]
     candidates += [(m, _number_at(text, m)) for m in _NUMBER_WORD.finditer(text)]
     candidates.sort(key=lambda c: c[0].start())
-    done: set[int] = set()
     for m, n in candidates:
         if n is None or m.start() in done:
             continue
-        small = 0 < n < threshold
+        small = is_small(n)
         word = not m.group(1).isdigit()
         after = _tokens(text, m.end(), 7)
+        if small and len(after) >= 2 and [t.text.lower() for t in after[:2]] == ["af", "dem"]:
+            replace[m.span(1)] = marker  # "4 af dem": always true as "<5 af dem"
+            person_counts.append(m.start())
+            continue
         # "N [adj] [person] (ud) af (de|disse) M [adj] [person]"
         i = 0
         person = _person_follows(after)
@@ -333,8 +456,10 @@ def analyse_text(text: str, threshold: int = DEFAULT_THRESHOLD) -> tuple[str, li
                 j += 1
                 if j < len(after) and after[j].text.lower() == "alt":
                     j += 1
-            if j < len(after) and _value(after[j].text) is not None and (
-                after[j].text.isdigit() or after[j].text.lower() in NUMBER_WORDS
+            if (
+                j < len(after)
+                and _value(after[j].text) is not None
+                and (after[j].text.isdigit() or after[j].text.lower() in NUMBER_WORDS)
             ):
                 of = after[j]
                 m_value = _value(of.text)
@@ -344,43 +469,35 @@ def analyse_text(text: str, threshold: int = DEFAULT_THRESHOLD) -> tuple[str, li
                 )
                 if m_value is not None and (person is not None or person_after):
                     done.add(of.start)
-                    if small or 0 < m_value < threshold:
-                        replace[(m.start(1), m.end(1))] = marker
-                        if 0 < m_value < threshold:
-                            replace[(of.start, of.end)] = marker
-                    else:
-                        shown_counts += [m.start(), of.start]
-                        if 0 < m_value - n < threshold:
-                            findings.append(
-                                Finding(
-                                    "complement",
-                                    m.start(),
-                                    f"„{text[m.start():of.end]}“: forskellen {m_value} − {n} er et lille antal "
-                                    f"personer (under {threshold}). Omformulér, fx „de fleste af de {m_value}“.",
-                                )
+                    n_of_m(m.span(1), n, (of.start, of.end), m_value, m.start())
+                    continue
+                if m_value is not None and (small or is_small(m_value)):
+                    done.add(of.start)
+                    if not _names_things(rest):
+                        findings.append(
+                            Finding(
+                                "unhandled",
+                                m.start(),
+                                f"„{text[m.start() : of.end]}“ kan være et lille antal personer. Skriv hvem det "
+                                f"drejer sig om (fx „{marker} ud af 18 unge“) eller omformulér.",
                             )
-                    continue
-                if (small or (m_value is not None and 0 < m_value < threshold)) and _used_as_pronoun(rest, of_phrase=True):
-                    findings.append(
-                        Finding(
-                            "unhandled",
-                            m.start(),
-                            f"„{text[m.start():of.end]}“ kan være et lille antal personer. Skriv hvem det "
-                            f"drejer sig om (fx „{marker} ud af 18 unge“) eller omformulér.",
                         )
-                    )
                     continue
+        if person is None and _person_in_phrase(text, m.end()) is not None:
+            person = 0  # "4 særligt udsatte, kriminalitetstruede unge"
         if person is not None:
-            if text[after[person].end :].lstrip(" ").startswith(":"):
+            if person < len(after) and text[after[person].end :].lstrip(" ").startswith(":"):
                 continue  # "1 forældre: 50,9": a category label in a table, not a count
+            person_counts.append(m.start())
             if small:
-                replace[(m.start(1), m.end(1))] = marker
+                replace[m.span(1)] = marker
             else:
                 shown_counts.append(m.start())
             continue
         if after and after[0].text.lower() == "fra" and len(after) > 1 and _value(after[1].text) is None:
+            person_counts.append(m.start())
             if small and not word:
-                replace[(m.start(1), m.end(1))] = marker
+                replace[m.span(1)] = marker
             continue
         if not small:
             continue
@@ -393,6 +510,26 @@ def analyse_text(text: str, threshold: int = DEFAULT_THRESHOLD) -> tuple[str, li
                     f"form, der ikke skjules automatisk. Omformulér, fx „{marker} unge“ eller „få unge“.",
                 )
             )
+        elif after and after[0].text.lower() not in _UNIT_WORDS and after[0].text.lower() not in _THING_WORDS:
+            loose.append(m)
+    for m in loose:
+        # "Af de 4 unge gennemførte 3 forløbet": beside a hidden count of persons, a bare small
+        # number is most likely a part of that group; beside a shown count, when the number is
+        # not followed by a noun of its own ("Af de 12 unge startede 3 på en uddannelse").
+        a, b = _sentence(text, m.start())
+        nxt = _tokens(text, m.end(), 1)
+        part = bool(nxt) and (nxt[0].text.lower() in _PART_NEXT or re.search(r"[^e](?:et|en)$", nxt[0].text.lower()))
+        hidden = {span[0] for span in replace}
+        if any(a <= p < b and p != m.start() and (p in hidden or part) for p in person_counts) or any(a <= p < b for p in hidden):
+            findings.append(
+                Finding(
+                    "unhandled",
+                    m.start(),
+                    f"„{_snippet(text, m.start(), m.end())}“: {m.group(1)} står i samme sætning som et antal "
+                    f"personer og kan selv være et lille antal personer. Omformulér, fx „{marker}“ eller „få“.",
+                )
+            )
+    findings.sort(key=lambda f: f.offset)
     out = text
     for (a, b), new in sorted(replace.items(), reverse=True):
         out = out[:a] + new + out[b:]
@@ -407,6 +544,16 @@ def analyse_text(text: str, threshold: int = DEFAULT_THRESHOLD) -> tuple[str, li
             )
         )
     return out, findings
+
+
+def _names_things(rest: list[_Token]) -> bool:
+    """True when the words after "N ud af M" say that things, not persons, are counted."""
+    if not rest:
+        return False
+    first = rest[0].text.lower()
+    if first in _UNIT_WORDS or first in _THING_WORDS:
+        return True  # "3 ud af 4 gange", "to ud af seks mål"
+    return first == "af" and len(rest) > 1 and _person_follows(rest[1:]) is None  # "2 ud af 3 af fagene"
 
 
 def suppress_text(text: str | None, threshold: int = DEFAULT_THRESHOLD) -> str | None:

@@ -93,7 +93,11 @@ def test_no_suppressed_cell_can_be_computed(cells):
     consistent = [
         combo
         for combo in itertools.product(range(1, 5), repeat=len(hidden))
-        if (total.bounds[0] <= visible + sum(combo) <= total.bounds[1] if isinstance(total, Suppressed) else visible + sum(combo) == total)
+        if (
+            total.bounds[0] <= visible + sum(combo) <= total.bounds[1]
+            if isinstance(total, Suppressed)
+            else visible + sum(combo) == total
+        )
     ]
     for i in range(len(hidden)):
         assert {c[i] for c in consistent} == {1, 2, 3, 4}, f"cell {hidden[i]} narrowed by the total"
@@ -187,6 +191,84 @@ def test_forms_that_are_not_rewritten_are_reported(text):
     new, findings = analyse_text(text)
     assert new == text
     assert [f.kind for f in findings] == ["unhandled"]
+
+
+# ---------------------------------------------------------------- free text, forms found by the adversarial pass
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2-3 unge startede", "<5 unge startede"),
+        ("2–3 borgere", "<5 borgere"),
+        ("3/4 unge blev i forløbet.", "<5/<5 unge blev i forløbet."),
+        ("2/30 unge", "<5/30 unge"),
+        ("Af de 12 unge startede 4 af dem på en uddannelse.", "Af de 12 unge startede <5 af dem på en uddannelse."),
+        (
+            "Forløbet havde 4 særligt udsatte, kriminalitetstruede unge.",
+            "Forløbet havde <5 særligt udsatte, kriminalitetstruede unge.",
+        ),
+    ],
+)
+def test_more_small_count_forms_are_rewritten(text, expected):
+    assert suppress_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("4-5 unge startede i forløbet.", "4-5"),  # "<5" would be false if there were 5
+        ("Stigning fra 4 til 6 unge", "4 til 6"),
+        ("3 ud af 4 gennemførte forløbet.", "3 ud af 4"),  # no person word: warn, do not guess
+        ("Af de 4 unge gennemførte 3 forløbet.", "3"),  # beside a hidden total
+        ("Af de 12 unge gennemførte 3 forløbet.", "3"),
+        ("Af de 12 unge startede 3 på en uddannelse.", "3"),
+    ],
+)
+def test_more_small_count_forms_are_reported_where_they_are(text, number):
+    out, findings = analyse_text(text)
+    unhandled = [f for f in findings if f.kind == "unhandled"]
+    assert len(unhandled) == 1, (out, findings)
+    assert text.find(number, unhandled[0].offset) == unhandled[0].offset  # located at the number (original text)
+
+
+def test_n_of_m_fraction_never_leaves_one_number_that_bounds_the_other():
+    for n in range(1, 5):
+        for m in range(n, 5):
+            assert suppress_text(f"{n}/{m} unge") == "<5/<5 unge"
+
+
+def test_wide_range_is_shown_and_an_age_range_is_not_a_count():
+    assert analyse_text("12-15 unge") == ("12-15 unge", [])
+    assert analyse_text("unge på 3-17 år og 13-17-årige unge") == ("unge på 3-17 år og 13-17-årige unge", [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Effekten vurderes på en skala fra 1-10, hvor 1 er i mindre grad og 10 er i høj grad.",
+        'På en skala fra 1-5, hvor 1 er "Lav grad" og 5 er "Høj grad", skal hvert punkt vurderes til minimum 3.',
+        "001 Princip 1; 001 Princip 3",
+        "Princip 1: Radikaliserede og radikaliseringstruede københavnere.",
+        "Effektmål 2 og målepunkt 3 gælder unge.",
+        "markeret som effektmål ligesom række 1, hvor X'et står",
+        "Der er få unge. Derfor scorer indsatsen 1.",
+        "målgruppekategori 1 / 2 / 3 / 4 (i alt 100 %)",
+        "80 indskrevne unge fordelt på 4 bydele.",
+        "Det bemærkes, at to ud af seks mål ikke er fuldt opnået.",
+    ],
+)
+def test_labels_scales_and_things_are_not_reported(text):
+    new, findings = analyse_text(text)
+    assert new == text
+    assert findings == []
+
+
+def test_a_bare_small_number_without_persons_in_the_sentence_is_left_alone():
+    assert analyse_text("De 12 unge mødtes. Projektet havde 3 faser.") == (
+        "De 12 unge mødtes. Projektet havde 3 faser.",
+        [],
+    )
 
 
 def test_text_with_nothing_small_has_no_findings():
