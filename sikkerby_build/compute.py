@@ -565,140 +565,170 @@ def _observation_points(observations: list[Row], series: str | None = None) -> l
     return [(o["year"], o["value"]) for o in rows]
 
 
-def build_model(tables: dict[str, list[Row]]) -> Model:
-    """Compute the model from (already edition-agnostic) tables."""
-    t = tables
+def _followup(row: Row, rows: list[Row], parts: dict[str, int]) -> Row:
+    """One follow-up with its measurement rows, headline and reported fulfilment, and score."""
+    rows = [{**r, "cells": measured_values(r)} for r in rows]
+    reported = Fulfilment(row.get("criteria_met"), row.get("criteria_total"))
+    computed = fulfilment_from_rows(rows)
+    shown = headline_fulfilment(reported, computed)
+    return {
+        **row,
+        "measurements": rows,
+        "fulfilment": shown,
+        "fulfilment_reported": reported,
+        "fulfilment_computed": computed,
+        "fulfilment_from_rows": shown is computed,
+        "fulfilment_agrees": fulfilment_agrees(reported, computed),
+        "marking": fulfilment_marking(shown),
+        "score": effect_score(parts),
+    }
+
+
+def build_followups(t: dict[str, list[Row]], reference: Reference) -> list[Row]:
     measurements = group_measurements(t.get("measurements", []))
     scores = group_scores(t.get("effect_scores", []))
-    admins = {a["code"]: a for a in t.get("administrations", [])}
-    links_admin = group_by(t.get("activity_administrations", []), "activity_id")
-    links_principle = group_by(t.get("activity_principles", []), "activity_id")
-    links_focus = group_by(t.get("activity_focus_areas", []), "activity_id")
-    links_district = group_by(t.get("activity_districts", []), "activity_id")
-
-    reference = build_reference(t)
     rubric = {(r["criterion"], r["level"]): r for r in reference.rubric}
     justifications = {(s["activity_id"], s["year"], s["criterion"]): s["justification"] for s in t.get("effect_scores", [])}
     followups = []
     for row in sorted(t.get("followups", []), key=lambda r: (r["activity_id"], r["year"])):
         key = (row["activity_id"], row["year"])
-        rows = [{**r, "cells": measured_values(r)} for r in measurements.get(key, [])]
-        reported = Fulfilment(row.get("criteria_met"), row.get("criteria_total"))
-        computed = fulfilment_from_rows(rows)
-        shown = headline_fulfilment(reported, computed)
-        score = effect_score(scores.get(key, {}))
-        followups.append(
-            {
-                **row,
-                "measurements": rows,
-                "fulfilment": shown,
-                "fulfilment_reported": reported,
-                "fulfilment_computed": computed,
-                "fulfilment_from_rows": shown is computed,
-                "fulfilment_agrees": fulfilment_agrees(reported, computed),
-                "marking": fulfilment_marking(shown),
-                "score": score,
-            }
-        )
-        followups[-1]["bars"] = score_bars(followups[-1], reference, rubric, justifications)
-    followups_by_activity = group_by(followups, "activity_id")
-    latest = {aid: max(fs, key=lambda f: f["year"]) for aid, fs in followups_by_activity.items()}
+        followup = _followup(row, measurements.get(key, []), scores.get(key, {}))
+        followup["bars"] = score_bars(followup, reference, rubric, justifications)
+        followups.append(followup)
+    return followups
 
-    activities = []
-    for a in sorted(t.get("activities", []), key=lambda r: r["name"].lower()):
-        aid = a["id"]
-        administrations = sorted({link["administration"] for link in links_admin.get(aid, [])})
-        if a.get("lead_administration") and a["lead_administration"] not in administrations:
-            administrations.insert(0, a["lead_administration"])
-        latest_f = latest.get(aid)
-        activities.append(
-            {
-                **a,
-                "administrations": administrations,
-                "administration_names": [admins[c]["name"] for c in administrations if c in admins],
-                "principles": [link["principle_id"] for link in links_principle.get(aid, [])],
-                "focus_areas": [link["focus_area_id"] for link in links_focus.get(aid, [])],
-                "focus_area_links": links_focus.get(aid, []),
-                "districts": [link["district"] for link in links_district.get(aid, [])],
-                "followups": sorted(followups_by_activity.get(aid, []), key=lambda f: f["year"]),
-                "history": history(followups_by_activity.get(aid, [])),  # every year with its change
-                "recurring": recurring_points(followups_by_activity.get(aid, [])),
-                "latest": latest_f,
-                "marking": fulfilment_marking(latest_f["fulfilment"] if latest_f else None),
-                "effect_score": latest_f["score"].total if latest_f else None,
-                "eligibility": effect_model_eligibility(a),
-                "missing": missing_facts(a, administrations, [link["district"] for link in links_district.get(aid, [])]),
-                "prevention_category": a.get("prevention_category")
-                or (latest_f["prevention_category"] if latest_f else None),
-            }
-        )
 
+@dataclass
+class _Links:
+    """An activity's link-table rows, by activity id."""
+
+    administrations: dict[str, list[Row]]
+    principles: dict[str, list[Row]]
+    focus_areas: dict[str, list[Row]]
+    districts: dict[str, list[Row]]
+
+    @classmethod
+    def of(cls, t: dict[str, list[Row]]) -> _Links:
+        return cls(*(group_by(t.get(name, []), "activity_id") for name in (
+            "activity_administrations", "activity_principles", "activity_focus_areas", "activity_districts")))  # fmt: skip
+
+
+def _administrations_of(activity: Row, links: _Links) -> list[str]:
+    codes = sorted({link["administration"] for link in links.administrations.get(activity["id"], [])})
+    if activity.get("lead_administration") and activity["lead_administration"] not in codes:
+        codes.insert(0, activity["lead_administration"])
+    return codes
+
+
+def _activity(a: Row, links: _Links, own_followups: list[Row], admins: dict[str, Row]) -> Row:
+    """One activity with its links, follow-ups by year, history, latest result and eligibility."""
+    aid = a["id"]
+    administrations = _administrations_of(a, links)
+    districts = [link["district"] for link in links.districts.get(aid, [])]
+    latest_f = max(own_followups, key=lambda f: f["year"]) if own_followups else None
+    return {
+        **a,
+        "administrations": administrations,
+        "administration_names": [admins[c]["name"] for c in administrations if c in admins],
+        "principles": [link["principle_id"] for link in links.principles.get(aid, [])],
+        "focus_areas": [link["focus_area_id"] for link in links.focus_areas.get(aid, [])],
+        "focus_area_links": links.focus_areas.get(aid, []),
+        "districts": districts,
+        "followups": sorted(own_followups, key=lambda f: f["year"]),
+        "history": history(own_followups),  # every year with its change
+        "recurring": recurring_points(own_followups),
+        "latest": latest_f,
+        "marking": fulfilment_marking(latest_f["fulfilment"] if latest_f else None),
+        "effect_score": latest_f["score"].total if latest_f else None,
+        "eligibility": effect_model_eligibility(a),
+        "missing": missing_facts(a, administrations, districts),
+        "prevention_category": a.get("prevention_category") or (latest_f["prevention_category"] if latest_f else None),
+    }
+
+
+def build_activities(t: dict[str, list[Row]], followups: list[Row], admins: dict[str, Row]) -> list[Row]:
+    links = _Links.of(t)
+    by_activity = group_by(followups, "activity_id")
+    ordered = sorted(t.get("activities", []), key=lambda r: r["name"].lower())
+    return [_activity(a, links, by_activity.get(a["id"], []), admins) for a in ordered]
+
+
+def build_indicators(t: dict[str, list[Row]]) -> list[Row]:
     observations = t.get("observations", [])
-    goals = []
-    indicators_by_goal = group_by(t.get("indicators", []), "goal_id")
-    indicators = []
+    out = []
     for ind in t.get("indicators", []):
         obs = [o for o in observations if o["indicator_id"] == ind["id"]]
-        indicators.append(
-            {**ind, "observations": obs, "progress": goal_progress(_observation_points(obs), None, None, ind["direction"])}
-        )
-    ind_by_id = {i["id"]: i for i in indicators}
-    for g in sorted(t.get("effect_goals", []), key=lambda r: r["number"]):
-        obs = [o for o in observations if o["goal_id"] == g["id"]]
-        primary_series = obs[0]["series"] if obs else None
-        progress = goal_progress(
-            _observation_points(obs, primary_series), g.get("target_value"), g.get("deadline_year"), g["direction"]
-        )
-        contributing = [a for a in activities if g["focus_area_id"] in a["focus_areas"]]
-        goals.append(
-            {
-                **g,
-                "observations": obs,
-                "series": sorted({o["series"] for o in obs}),
-                "primary_series": primary_series,
-                "progress": progress,
-                "indicators": [ind_by_id[i["id"]] for i in indicators_by_goal.get(g["id"], [])],
-                "activities": contributing,
-            }
-        )
+        out.append({**ind, "observations": obs, "progress": goal_progress(_observation_points(obs), None, None, ind["direction"])})
+    return out
 
-    membership_cat = {a["id"]: [a["prevention_category"]] for a in activities if a["prevention_category"]}
-    membership_admin = {a["id"]: a["administrations"] for a in activities}
-    membership_principle = {a["id"]: a["principles"] for a in activities}
-    categories = {c: c.capitalize() for c in ("primær", "sekundær", "tertiær", "områdebaseret")}
-    summaries = {
-        "prevention_category": summarise(categories, membership_cat, activities, latest),
-        "administration": summarise({c: admins[c]["name"] for c in admins}, membership_admin, activities, latest),
-        "principle": summarise(
-            {p["id"]: f"{p['number']}. {p['name']}" for p in sorted(t.get("principles", []), key=lambda p: p["number"])},
-            membership_principle,
-            activities,
-            latest,
-        ),
+
+def _goal(g: Row, observations: list[Row], indicators: list[Row], activities: list[Row]) -> Row:
+    obs = [o for o in observations if o["goal_id"] == g["id"]]
+    primary_series = obs[0]["series"] if obs else None
+    points = _observation_points(obs, primary_series)
+    return {
+        **g,
+        "observations": obs,
+        "series": sorted({o["series"] for o in obs}),
+        "primary_series": primary_series,
+        "progress": goal_progress(points, g.get("target_value"), g.get("deadline_year"), g["direction"]),
+        "indicators": indicators,
+        "activities": [a for a in activities if g["focus_area_id"] in a["focus_areas"]],
     }
+
+
+def build_goals(t: dict[str, list[Row]], indicators: list[Row], activities: list[Row]) -> list[Row]:
+    by_goal = group_by(indicators, "goal_id")
+    ordered = sorted(t.get("effect_goals", []), key=lambda r: r["number"])
+    return [_goal(g, t.get("observations", []), by_goal.get(g["id"], []), activities) for g in ordered]
+
+
+def build_summaries(activities: list[Row], reference: Reference) -> dict[str, list[Summary]]:
+    """Per prevention category, administration and principle (latest follow-up of each activity)."""
+    latest = {a["id"]: a["latest"] for a in activities if a["latest"]}
+    categories = {c: c.capitalize() for c in ("primær", "sekundær", "tertiær", "områdebaseret")}
+    principles = {p["id"]: f"{p['number']}. {p['name']}" for p in reference.principles.values()}
+    administrations = {c: a["name"] for c, a in reference.administrations.items()}
+    return {
+        "prevention_category": summarise(categories, {a["id"]: [a["prevention_category"]] for a in activities if a["prevention_category"]}, activities, latest),
+        "administration": summarise(administrations, {a["id"]: a["administrations"] for a in activities}, activities, latest),
+        "principle": summarise(principles, {a["id"]: a["principles"] for a in activities}, activities, latest),
+    }
+
+
+def build_figures(activities: list[Row], followups: list[Row], goals: list[Row], indicators: list[Row], reference: Reference) -> dict[str, Any]:
     by_year = {year: year_figures(year, fs) for year, fs in sorted(group_by(followups, "year").items())}
-    figures = {
+    return {
         "activities": len(activities),
         "followup_years": sorted(by_year),
         "by_year": by_year,
         "latest": by_year[max(by_year)] if by_year else year_figures(None, []),
-        "administrations": len(admins),
+        "administrations": len(reference.administrations),
         "goals": len(goals),
         "indicators": len(indicators),
         "budget_dkk_known": sum(a["budget_dkk"] for a in activities if a.get("budget_dkk") is not None),
     }
+
+
+def build_model(tables: dict[str, list[Row]]) -> Model:
+    """Compute the model from (already edition-selected) tables, in named steps."""
+    reference = build_reference(tables)
+    followups = build_followups(tables, reference)
+    activities = build_activities(tables, followups, reference.administrations)
+    indicators = build_indicators(tables)
+    goals = build_goals(tables, indicators, activities)
     model = Model(
         reference=reference,
         activities=activities,
         followups=followups,
         goals=goals,
         indicators=indicators,
-        summaries=summaries,
-        figures=figures,
+        summaries=build_summaries(activities, reference),
+        figures=build_figures(activities, followups, goals, indicators, reference),
     )
     from . import keyfigures  # late: keyfigures uses this module's helpers
 
-    return keyfigures.attach(model, t)  # districts, key figures, safety-index goal observations
+    return keyfigures.attach(model, tables)  # districts, key figures, safety-index goal observations
 
 
 # ---------------------------------------------------------------- methodology
