@@ -58,6 +58,7 @@ import csv
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from dataclasses import field as _field
 from pathlib import Path
 from typing import Any
 
@@ -370,180 +371,240 @@ def analyse_text(text: str, threshold: int = DEFAULT_THRESHOLD) -> tuple[str, li
     """Rewrite small person counts in free text; return the new text and what is still unsafe."""
     if not text:
         return text, []
-    marker = f"<{threshold}"
-    replace: dict[tuple[int, int], str] = {}
-    findings: list[Finding] = []
-    shown_counts: list[int] = []  # offsets of person counts left visible
-    person_counts: list[int] = []  # offsets of every person count, hidden or shown
-    loose: list[re.Match[str]] = []  # small numbers of no known form; unsafe beside a person count
-    done: set[int] = set()
+    scan = _TextScan(text, threshold)
+    scan.scan_ranges()
+    scan.scan_fractions()
+    scan.scan_numbers()
+    scan.check_loose()
+    return scan.result()
 
-    def is_small(value: int) -> bool:
-        return 0 < value < threshold
 
-    def n_of_m(n_span: tuple[int, int], n: int, m_span: tuple[int, int], m_value: int, start: int) -> None:
+@dataclass
+class _TextScan:
+    """The state of one ``analyse_text`` pass: what to replace and what is still unsafe."""
+
+    text: str
+    threshold: int
+    replace: dict[tuple[int, int], str] = _field(default_factory=dict)
+    findings: list[Finding] = _field(default_factory=list)
+    shown_counts: list[int] = _field(default_factory=list)  # offsets of person counts left visible
+    person_counts: list[int] = _field(default_factory=list)  # offsets of every person count, hidden or shown
+    loose: list[re.Match[str]] = _field(default_factory=list)  # small numbers of no known form
+    done: set[int] = _field(default_factory=set)
+
+    @property
+    def marker(self) -> str:
+        return f"<{self.threshold}"
+
+    def is_small(self, value: int) -> bool:
+        return 0 < value < self.threshold
+
+    def n_of_m(self, n_span: tuple[int, int], n: int, m_span: tuple[int, int], m_value: int, start: int) -> None:
         """ "N ud af M" persons: hide N, and M too when it is small; report a small complement."""
-        person_counts.append(start)
-        if is_small(n) or is_small(m_value):
-            replace[n_span] = marker
-            if is_small(m_value):
-                replace[m_span] = marker
+        self.person_counts.append(start)
+        if self.is_small(n) or self.is_small(m_value):
+            self.replace[n_span] = self.marker
+            if self.is_small(m_value):
+                self.replace[m_span] = self.marker
             return
-        shown_counts.extend([start, m_span[0]])
-        if is_small(m_value - n):
-            findings.append(
+        self.shown_counts.extend([start, m_span[0]])
+        if self.is_small(m_value - n):
+            self.findings.append(
                 Finding(
                     "complement",
                     start,
-                    f"„{text[start : m_span[1]]}“: forskellen {m_value} − {n} er et lille antal "
-                    f"personer (under {threshold}). Omformulér, fx „de fleste af de {m_value}“.",
+                    f"„{self.text[start : m_span[1]]}“: forskellen {m_value} − {n} er et lille antal "
+                    f"personer (under {self.threshold}). Omformulér, fx „de fleste af de {m_value}“.",
                 )
             )
 
-    for r in _RANGE.finditer(text):
-        low, high = int(r.group(1)), int(r.group(3))
-        before = _word_before(text, r.start())
-        if low > high or (before in _NOT_COUNT_BEFORE and before not in {"fra", "til"}):
-            continue
-        if _person_in_phrase(text, r.end()) is None:
-            continue
-        done.update({r.start(), r.start(3)})
-        person_counts.append(r.start())
-        if not is_small(low):
-            shown_counts.append(r.start())
-        elif high < threshold and "til" not in r.group(2):
-            replace[(r.start(), r.end(3))] = marker  # "2-3 unge" -> "<5 unge"
-        else:
-            findings.append(
-                Finding(
-                    "unhandled",
-                    r.start(),
-                    f"„{_snippet(text, r.start(), r.end())}“: intervallet {r.group(0)} rummer et lille antal "
-                    f"personer (under {threshold}) og skjules ikke automatisk. Omformulér, fx „{marker} unge“ "
-                    "eller „få unge“.",
-                )
-            )
-    for f in _FRACTION.finditer(text):
-        if _word_before(text, f.start()) in _NOT_COUNT_BEFORE or _person_in_phrase(text, f.end()) is None:
-            continue
-        done.update({f.start(), f.start(2)})
-        n_of_m(f.span(1), int(f.group(1)), f.span(2), int(f.group(2)), f.start())
+    # ------------------------------------------------------------ ranges and fractions
 
-    candidates = [(m, _number_at(text, m)) for m in _NUMBER.finditer(text)]
-    candidates += [(m, _number_at(text, m)) for m in _NUMBER_WORD.finditer(text)]
-    candidates.sort(key=lambda c: c[0].start())
-    for m, n in candidates:
-        if n is None or m.start() in done:
-            continue
-        small = is_small(n)
-        word = not m.group(1).isdigit()
-        after = _tokens(text, m.end(), 7)
+    def scan_ranges(self) -> None:
+        """ "2-3 unge", "4 til 6 unge": hide a range wholly below the threshold, report the rest."""
+        for r in _RANGE.finditer(self.text):
+            low, high = int(r.group(1)), int(r.group(3))
+            before = _word_before(self.text, r.start())
+            if low > high or (before in _NOT_COUNT_BEFORE and before not in {"fra", "til"}):
+                continue
+            if _person_in_phrase(self.text, r.end()) is None:
+                continue
+            self.done.update({r.start(), r.start(3)})
+            self.person_counts.append(r.start())
+            if not self.is_small(low):
+                self.shown_counts.append(r.start())
+            elif high < self.threshold and "til" not in r.group(2):
+                self.replace[(r.start(), r.end(3))] = self.marker  # "2-3 unge" -> "<5 unge"
+            else:
+                self._report_range(r)
+
+    def _report_range(self, r: re.Match[str]) -> None:
+        self.findings.append(
+            Finding(
+                "unhandled",
+                r.start(),
+                f"„{_snippet(self.text, r.start(), r.end())}“: intervallet {r.group(0)} rummer et lille antal "
+                f"personer (under {self.threshold}) og skjules ikke automatisk. Omformulér, fx „{self.marker} unge“ "
+                "eller „få unge“.",
+            )
+        )
+
+    def scan_fractions(self) -> None:
+        """ "3/4 unge": like "3 ud af 4 unge"."""
+        for f in _FRACTION.finditer(self.text):
+            if _word_before(self.text, f.start()) in _NOT_COUNT_BEFORE or _person_in_phrase(self.text, f.end()) is None:
+                continue
+            self.done.update({f.start(), f.start(2)})
+            self.n_of_m(f.span(1), int(f.group(1)), f.span(2), int(f.group(2)), f.start())
+
+    # ------------------------------------------------------------ single numbers
+
+    def scan_numbers(self) -> None:
+        """Every digit or number word not yet handled by a range or fraction, in text order."""
+        candidates = [(m, _number_at(self.text, m)) for m in _NUMBER.finditer(self.text)]
+        candidates += [(m, _number_at(self.text, m)) for m in _NUMBER_WORD.finditer(self.text)]
+        candidates.sort(key=lambda c: c[0].start())
+        for m, n in candidates:
+            if n is None or m.start() in self.done:
+                continue
+            self._scan_number(m, n)
+
+    def _scan_number(self, m: re.Match[str], n: int) -> None:
+        small = self.is_small(n)
+        after = _tokens(self.text, m.end(), 7)
         if small and len(after) >= 2 and [t.text.lower() for t in after[:2]] == ["af", "dem"]:
-            replace[m.span(1)] = marker  # "4 af dem": always true as "<5 af dem"
-            person_counts.append(m.start())
-            continue
-        # "N [adj] [person] (ud) af (de|disse) M [adj] [person]"
-        i = 0
+            self.replace[m.span(1)] = self.marker  # "4 af dem": always true as "<5 af dem"
+            self.person_counts.append(m.start())
+            return
         person = _person_follows(after)
-        if person is not None:
-            i = person + 1
-        j = i
-        if j < len(after) and after[j].text.lower() == "ud":
-            j += 1
-        if j < len(after) and after[j].text.lower() == "af":
-            j += 1
-            if j < len(after) and after[j].text.lower() in {"de", "disse", "i", "alt"}:
-                j += 1
-                if j < len(after) and after[j].text.lower() == "alt":
-                    j += 1
-            if (
-                j < len(after)
-                and _value(after[j].text) is not None
-                and (after[j].text.isdigit() or after[j].text.lower() in NUMBER_WORDS)
-            ):
-                of = after[j]
-                m_value = _value(of.text)
-                rest = after[j + 1 :]
-                person_after = _person_follows(rest) is not None or (
-                    len(rest) >= 2 and rest[0].text.lower() == "af" and _person_follows(rest[1:]) is not None
-                )
-                if m_value is not None and (person is not None or person_after):
-                    done.add(of.start)
-                    n_of_m(m.span(1), n, (of.start, of.end), m_value, m.start())
-                    continue
-                if m_value is not None and (small or is_small(m_value)):
-                    done.add(of.start)
-                    if not _names_things(rest):
-                        findings.append(
-                            Finding(
-                                "unhandled",
-                                m.start(),
-                                f"„{text[m.start() : of.end]}“ kan være et lille antal personer. Skriv hvem det "
-                                f"drejer sig om (fx „{marker} ud af 18 unge“) eller omformulér.",
-                            )
-                        )
-                    continue
-        if person is None and _person_in_phrase(text, m.end()) is not None:
+        if self._n_of_m_phrase(m, n, small, after, person):
+            return
+        if person is None and _person_in_phrase(self.text, m.end()) is not None:
             person = 0  # "4 særligt udsatte, kriminalitetstruede unge"
         if person is not None:
-            if person < len(after) and text[after[person].end :].lstrip(" ").startswith(":"):
-                continue  # "1 forældre: 50,9": a category label in a table, not a count
-            person_counts.append(m.start())
-            if small:
-                replace[m.span(1)] = marker
-            else:
-                shown_counts.append(m.start())
-            continue
+            self._person_count(m, small, after, person)
+            return
         if after and after[0].text.lower() == "fra" and len(after) > 1 and _value(after[1].text) is None:
-            person_counts.append(m.start())
-            if small and not word:
-                replace[m.span(1)] = marker
-            continue
-        if not small:
-            continue
+            self.person_counts.append(m.start())
+            if small and m.group(1).isdigit():
+                self.replace[m.span(1)] = self.marker
+            return
+        if small:
+            self._small_without_person(m, after)
+
+    def _n_of_m_phrase(self, m: re.Match[str], n: int, small: bool, after: list[_Token], person: int | None) -> bool:
+        """ "N [adj] [person] (ud) af (de|disse) M [adj] [person]"; True when the number is handled."""
+        j = _of_number_index(after, 0 if person is None else person + 1)
+        if j is None:
+            return False
+        of = after[j]
+        m_value = _value(of.text)
+        rest = after[j + 1 :]
+        person_after = _person_follows(rest) is not None or (
+            len(rest) >= 2 and rest[0].text.lower() == "af" and _person_follows(rest[1:]) is not None
+        )
+        if m_value is not None and (person is not None or person_after):
+            self.done.add(of.start)
+            self.n_of_m(m.span(1), n, (of.start, of.end), m_value, m.start())
+            return True
+        if m_value is not None and (small or self.is_small(m_value)):
+            self.done.add(of.start)
+            if not _names_things(rest):
+                self.findings.append(
+                    Finding(
+                        "unhandled",
+                        m.start(),
+                        f"„{self.text[m.start() : of.end]}“ kan være et lille antal personer. Skriv hvem det "
+                        f"drejer sig om (fx „{self.marker} ud af 18 unge“) eller omformulér.",
+                    )
+                )
+            return True
+        return False
+
+    def _person_count(self, m: re.Match[str], small: bool, after: list[_Token], person: int) -> None:
+        """A number with a person word after it: hide it when small."""
+        if person < len(after) and self.text[after[person].end :].lstrip(" ").startswith(":"):
+            return  # "1 forældre: 50,9": a category label in a table, not a count
+        self.person_counts.append(m.start())
+        if small:
+            self.replace[m.span(1)] = self.marker
+        else:
+            self.shown_counts.append(m.start())
+
+    def _small_without_person(self, m: re.Match[str], after: list[_Token]) -> None:
+        """A small number with no person word: report a pronoun use, keep a bare one for later."""
         if _used_as_pronoun(after):
-            findings.append(
+            self.findings.append(
                 Finding(
                     "unhandled",
                     m.start(),
-                    f"„{_snippet(text, m.start(), m.end())}“: {m.group(1)} kan være et lille antal personer i en "
-                    f"form, der ikke skjules automatisk. Omformulér, fx „{marker} unge“ eller „få unge“.",
+                    f"„{_snippet(self.text, m.start(), m.end())}“: {m.group(1)} kan være et lille antal personer i en "
+                    f"form, der ikke skjules automatisk. Omformulér, fx „{self.marker} unge“ eller „få unge“.",
                 )
             )
         elif after and after[0].text.lower() not in _UNIT_WORDS and after[0].text.lower() not in _THING_WORDS:
-            loose.append(m)
-    for m in loose:
-        # "Af de 4 unge gennemførte 3 forløbet": beside a hidden count of persons, a bare small
-        # number is most likely a part of that group; beside a shown count, when the number is
-        # not followed by a noun of its own ("Af de 12 unge startede 3 på en uddannelse").
-        a, b = _sentence(text, m.start())
-        nxt = _tokens(text, m.end(), 1)
-        part = bool(nxt) and (nxt[0].text.lower() in _PART_NEXT or re.search(r"[^e](?:et|en)$", nxt[0].text.lower()))
-        hidden = {span[0] for span in replace}
-        if any(a <= p < b and p != m.start() and (p in hidden or part) for p in person_counts) or any(a <= p < b for p in hidden):
-            findings.append(
+            self.loose.append(m)
+
+    # ------------------------------------------------------------ bare numbers and result
+
+    def check_loose(self) -> None:
+        """ "Af de 4 unge gennemførte 3 forløbet": beside a hidden count of persons, a bare small
+        number is most likely a part of that group; beside a shown count, when the number is
+        not followed by a noun of its own ("Af de 12 unge startede 3 på en uddannelse")."""
+        for m in self.loose:
+            a, b = _sentence(self.text, m.start())
+            nxt = _tokens(self.text, m.end(), 1)
+            part = bool(nxt) and (nxt[0].text.lower() in _PART_NEXT or re.search(r"[^e](?:et|en)$", nxt[0].text.lower()))
+            hidden = {span[0] for span in self.replace}
+            if any(a <= p < b and p != m.start() and (p in hidden or part) for p in self.person_counts) or any(
+                a <= p < b for p in hidden
+            ):
+                self.findings.append(
+                    Finding(
+                        "unhandled",
+                        m.start(),
+                        f"„{_snippet(self.text, m.start(), m.end())}“: {m.group(1)} står i samme sætning som et antal "
+                        f"personer og kan selv være et lille antal personer. Omformulér, fx „{self.marker}“ eller „få“.",
+                    )
+                )
+
+    def result(self) -> tuple[str, list[Finding]]:
+        """The rewritten text and the findings in text order (the arithmetic warning last)."""
+        self.findings.sort(key=lambda f: f.offset)
+        out = self.text
+        for (a, b), new in sorted(self.replace.items(), reverse=True):
+            out = out[:a] + new + out[b:]
+        if self.replace and (self.shown_counts or _PERCENT.search(out)):
+            first = min(a for a, _ in self.replace)
+            self.findings.append(
                 Finding(
-                    "unhandled",
-                    m.start(),
-                    f"„{_snippet(text, m.start(), m.end())}“: {m.group(1)} står i samme sætning som et antal "
-                    f"personer og kan selv være et lille antal personer. Omformulér, fx „{marker}“ eller „få“.",
+                    "arithmetic",
+                    first,
+                    "Et lille antal personer er skjult i teksten, men teksten viser også andre antal personer "
+                    "eller procenter, som det skjulte tal måske kan regnes ud fra. Kontrollér og omformulér.",
                 )
             )
-    findings.sort(key=lambda f: f.offset)
-    out = text
-    for (a, b), new in sorted(replace.items(), reverse=True):
-        out = out[:a] + new + out[b:]
-    if replace and (shown_counts or _PERCENT.search(out)):
-        first = min(a for a, _ in replace)
-        findings.append(
-            Finding(
-                "arithmetic",
-                first,
-                "Et lille antal personer er skjult i teksten, men teksten viser også andre antal personer "
-                "eller procenter, som det skjulte tal måske kan regnes ud fra. Kontrollér og omformulér.",
-            )
-        )
-    return out, findings
+        return out, self.findings
+
+
+def _of_number_index(after: list[_Token], j: int) -> int | None:
+    """Index of M in "(ud) af (de|disse|i alt) M" starting at ``after[j]``, or None."""
+    if j < len(after) and after[j].text.lower() == "ud":
+        j += 1
+    if not (j < len(after) and after[j].text.lower() == "af"):
+        return None
+    j += 1
+    if j < len(after) and after[j].text.lower() in {"de", "disse", "i", "alt"}:
+        j += 1
+        if j < len(after) and after[j].text.lower() == "alt":
+            j += 1
+    if (
+        j < len(after)
+        and _value(after[j].text) is not None
+        and (after[j].text.isdigit() or after[j].text.lower() in NUMBER_WORDS)
+    ):
+        return j
+    return None
 
 
 def _names_things(rest: list[_Token]) -> bool:
