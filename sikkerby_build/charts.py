@@ -470,130 +470,189 @@ def sketch_svg(figure: dict[str, Any]) -> str:
     Category or numeric x axis, one or two y axes from zero, grouped or stacked bars, round
     y ticks, category labels wrapped over up to three lines, a legend of the named traces.
     """
-    layout, traces = figure.get("layout", {}), figure.get("data", [])
-    xaxis = layout.get("xaxis", {})
-    numeric_x = xaxis.get("type") != "category" and all(
-        isinstance(x, (int, float)) for t in traces for x in (t.get("x") or [])
-    )
+    frame = _SketchFrame.of(figure)
+    out = [f'<svg class="sb-sketch" viewBox="0 0 {_W} {_H}" xmlns="http://www.w3.org/2000/svg" aria-hidden="true" focusable="false" font-family="system-ui, sans-serif" font-size="12" fill="#1f2328">']
+    _sketch_y_ticks(frame, out)
+    _sketch_x_labels(frame, out)
+    _sketch_bars(frame, out)
+    for t in frame.traces:
+        if t.get("type") == "scatter":
+            _sketch_scatter(frame, t, out)
+    if frame.legend_rows:
+        _sketch_legend(frame, out)
+    out.append("</svg>")
+    return "".join(out)
+
+
+@dataclass
+class _SketchFrame:
+    """The geometry of a sketch: the plot area, the axes' ranges and the x categories."""
+
+    layout: dict[str, Any]
+    traces: list[dict[str, Any]]
+    numeric_x: bool
+    categories: list[str]
+    two_axes: bool
+    named: list[dict[str, Any]]
+    legend_rows: int
+    left: int
+    top: int
+    plot_w: int
+    plot_h: int
+    ranges: dict[str, tuple[float, float]]
+    x_low: float
+    x_high: float
+
+    @classmethod
+    def of(cls, figure: dict[str, Any]) -> _SketchFrame:
+        layout, traces = figure.get("layout", {}), figure.get("data", [])
+        xaxis = layout.get("xaxis", {})
+        numeric_x = xaxis.get("type") != "category" and all(
+            isinstance(x, (int, float)) for t in traces for x in (t.get("x") or [])
+        )
+        categories = _sketch_categories(xaxis, traces, numeric_x)
+        two_axes = any(t.get("yaxis") == "y2" for t in traces)
+        named = [t for t in traces if t.get("name") and t.get("showlegend", True) is not False]
+        legend_rows = 1 if len(named) > 1 else 0
+        left, right, top = 48, 48 if two_axes else 12, 12
+        label_lines = 1 if numeric_x else max((len(_wrap(c)) for c in categories), default=1)
+        bottom = 20 + 15 * label_lines + 22 * legend_rows
+        ranges = {
+            "yaxis": _sketch_y_range(layout, traces, "yaxis"),
+            "yaxis2": _sketch_y_range(layout, traces, "yaxis2") if two_axes else (0.0, 1.0),
+        }
+        x_values = [v for t in traces for v in _numbers(t.get("x"))] if numeric_x else []
+        x_low, x_high = (0.0, max(x_values, default=1.0) * 1.08 or 1.0) if numeric_x else (0.0, 1.0)
+        return cls(
+            layout, traces, numeric_x, categories, two_axes, named, legend_rows,
+            left, top, _W - left - right, _H - top - bottom, ranges, x_low, x_high,
+        )  # fmt: skip
+
+    def sx(self, x: Any, offset: float = 0.0) -> float:
+        if self.numeric_x:
+            return self.left + (float(x) - self.x_low) / (self.x_high - self.x_low) * self.plot_w
+        band = self.plot_w / max(len(self.categories), 1)
+        return self.left + band * (self.categories.index(str(x)) + 0.5) + offset * band
+
+    def sy(self, y: float, axis: str = "yaxis") -> float:
+        low, high = self.ranges[axis]
+        return self.top + self.plot_h - (min(max(y, low), high) - low) / ((high - low) or 1.0) * self.plot_h
+
+
+def _sketch_categories(xaxis: dict[str, Any], traces: list[dict[str, Any]], numeric_x: bool) -> list[str]:
+    """The x categories: the axis' own order first, then any other x value in trace order."""
     categories: list[str] = [str(c) for c in xaxis.get("categoryarray") or []]
     if not numeric_x:
         for t in traces:
             for x in t.get("x") or []:
                 if str(x) not in categories:
                     categories.append(str(x))
-    two_axes = any(t.get("yaxis") == "y2" for t in traces)
-    named = [t for t in traces if t.get("name") and t.get("showlegend", True) is not False]
-    legend_rows = 1 if len(named) > 1 else 0
-    left, right, top = 48, 48 if two_axes else 12, 12
-    label_lines = 1 if numeric_x else max((len(_wrap(c)) for c in categories), default=1)
-    bottom = 20 + 15 * label_lines + 22 * legend_rows
-    plot_w, plot_h = _W - left - right, _H - top - bottom
+    return categories
 
-    def y_range(axis: str) -> tuple[float, float]:
-        fixed = layout.get(axis, {}).get("range")
-        if fixed:
-            return float(fixed[0]), float(fixed[1])
-        values: list[float] = []
-        stacked = layout.get("barmode") == "stack"
-        if stacked:
-            sums: dict[int, float] = {}
-            for t in traces:
-                if t.get("type") == "bar":
-                    for i, v in enumerate(_numbers(t.get("y"))):
-                        sums[i] = sums.get(i, 0.0) + (v or 0.0)
-            values += list(sums.values())
+
+def _sketch_y_range(layout: dict[str, Any], traces: list[dict[str, Any]], axis: str) -> tuple[float, float]:
+    """A y axis' fixed range, or zero to a little above the highest value (stacked bars summed)."""
+    fixed = layout.get(axis, {}).get("range")
+    if fixed:
+        return float(fixed[0]), float(fixed[1])
+    values: list[float] = []
+    stacked = layout.get("barmode") == "stack"
+    if stacked:
+        sums: dict[int, float] = {}
         for t in traces:
-            if (t.get("yaxis") == "y2") == (axis == "yaxis2") and not (stacked and t.get("type") == "bar"):
-                values += [v for v in _numbers(t.get("y")) if v is not None]
-        high = max(values, default=1.0) or 1.0
-        return 0.0, high * 1.08
+            if t.get("type") == "bar":
+                for i, v in enumerate(_numbers(t.get("y"))):
+                    sums[i] = sums.get(i, 0.0) + (v or 0.0)
+        values += list(sums.values())
+    for t in traces:
+        if (t.get("yaxis") == "y2") == (axis == "yaxis2") and not (stacked and t.get("type") == "bar"):
+            values += [v for v in _numbers(t.get("y")) if v is not None]
+    high = max(values, default=1.0) or 1.0
+    return 0.0, high * 1.08
 
-    ranges = {"yaxis": y_range("yaxis"), "yaxis2": y_range("yaxis2") if two_axes else (0.0, 1.0)}
-    x_values = [v for t in traces for v in _numbers(t.get("x"))] if numeric_x else []
-    x_low, x_high = (0.0, max(x_values, default=1.0) * 1.08 or 1.0) if numeric_x else (0.0, 1.0)
 
-    def sx(x: Any, offset: float = 0.0) -> float:
-        if numeric_x:
-            return left + (float(x) - x_low) / (x_high - x_low) * plot_w
-        band = plot_w / max(len(categories), 1)
-        return left + band * (categories.index(str(x)) + 0.5) + offset * band
-
-    def sy(y: float, axis: str = "yaxis") -> float:
-        low, high = ranges[axis]
-        return top + plot_h - (min(max(y, low), high) - low) / ((high - low) or 1.0) * plot_h
-
-    out = [f'<svg class="sb-sketch" viewBox="0 0 {_W} {_H}" xmlns="http://www.w3.org/2000/svg" aria-hidden="true" focusable="false" font-family="system-ui, sans-serif" font-size="12" fill="#1f2328">']
-    low, high = ranges["yaxis"]
+def _sketch_y_ticks(f: _SketchFrame, out: list[str]) -> None:
+    """Grid lines and labels on the left axis, labels on the right axis, the x axis line."""
+    low, high = f.ranges["yaxis"]
     step = _nice_step(high - low)
     tick = low
     while tick <= high + 1e-9:
-        y = sy(tick)
-        out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e4e8ec"/>')
-        out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{escape(fmt_number(tick, 0 if step >= 1 else 1))}</text>')
+        y = f.sy(tick)
+        out.append(f'<line x1="{f.left}" x2="{f.left + f.plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e4e8ec"/>')
+        out.append(f'<text x="{f.left - 6}" y="{y + 4:.1f}" text-anchor="end">{escape(fmt_number(tick, 0 if step >= 1 else 1))}</text>')
         tick += step
-    if two_axes:
-        low2, high2 = ranges["yaxis2"]
+    if f.two_axes:
+        low2, high2 = f.ranges["yaxis2"]
         step2 = _nice_step(high2 - low2)
         tick = low2
         while tick <= high2 + 1e-9:
-            out.append(f'<text x="{left + plot_w + 6}" y="{sy(tick, "yaxis2") + 4:.1f}">{escape(fmt_number(tick))}</text>')
+            out.append(f'<text x="{f.left + f.plot_w + 6}" y="{f.sy(tick, "yaxis2") + 4:.1f}">{escape(fmt_number(tick))}</text>')
             tick += step2
-    out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="{_AXIS}"/>')
-    if numeric_x:
-        xstep = _nice_step(x_high - x_low)
-        tick = x_low
-        while tick <= x_high + 1e-9:
-            out.append(f'<text x="{sx(tick):.1f}" y="{top + plot_h + 16}" text-anchor="middle">{escape(fmt_number(tick, 0 if xstep >= 1 else 1))}</text>')
+    out.append(f'<line x1="{f.left}" x2="{f.left + f.plot_w}" y1="{f.top + f.plot_h}" y2="{f.top + f.plot_h}" stroke="{_AXIS}"/>')
+
+
+def _sketch_x_labels(f: _SketchFrame, out: list[str]) -> None:
+    """Round ticks on a numeric x axis, or the category labels wrapped over up to three lines."""
+    if f.numeric_x:
+        xstep = _nice_step(f.x_high - f.x_low)
+        tick = f.x_low
+        while tick <= f.x_high + 1e-9:
+            out.append(f'<text x="{f.sx(tick):.1f}" y="{f.top + f.plot_h + 16}" text-anchor="middle">{escape(fmt_number(tick, 0 if xstep >= 1 else 1))}</text>')
             tick += xstep
     else:
-        for c in categories:
+        for c in f.categories:
             lines = _wrap(c)
-            spans = "".join(f'<tspan x="{sx(c):.1f}" dy="{0 if i == 0 else 15}">{escape(line)}</tspan>' for i, line in enumerate(lines))
-            out.append(f'<text y="{top + plot_h + 16}" text-anchor="middle">{spans}</text>')
+            spans = "".join(f'<tspan x="{f.sx(c):.1f}" dy="{0 if i == 0 else 15}">{escape(line)}</tspan>' for i, line in enumerate(lines))
+            out.append(f'<text y="{f.top + f.plot_h + 16}" text-anchor="middle">{spans}</text>')
 
-    bars = [t for t in traces if t.get("type") == "bar"]
-    stacked = layout.get("barmode") == "stack"
-    band = plot_w / max(len(categories), 1) if not numeric_x else 0
+
+def _sketch_bars(f: _SketchFrame, out: list[str]) -> None:
+    """Grouped or stacked bars on a category axis (none on a numeric axis)."""
+    bars = [t for t in f.traces if t.get("type") == "bar"]
+    stacked = f.layout.get("barmode") == "stack"
+    band = f.plot_w / max(len(f.categories), 1) if not f.numeric_x else 0
     slots = 1 if stacked else max(len(bars), 1)
     width = band * 0.8 / slots
     base: dict[str, float] = {}
     for k, t in enumerate(bars):
         for i, (x, y) in enumerate(zip(t.get("x") or [], _numbers(t.get("y")), strict=False)):
-            if y is None or numeric_x:
+            if y is None or f.numeric_x:
                 continue
             start = base.get(str(x), 0.0) if stacked else 0.0
-            left_x = sx(x) - band * 0.4 + (0 if stacked else k * width)
-            y0, y1 = sy(start), sy(start + y)
+            left_x = f.sx(x) - band * 0.4 + (0 if stacked else k * width)
+            y0, y1 = f.sy(start), f.sy(start + y)
             colour = _colour((t.get("marker") or {}).get("color"), i, PALETTE["primary"])
             out.append(f'<rect x="{left_x:.1f}" y="{min(y0, y1):.1f}" width="{max(width - 1, 1):.1f}" height="{abs(y0 - y1):.1f}" fill="{escape(colour)}"/>')
             if stacked:
                 base[str(x)] = start + y
-    for t in traces:
-        if t.get("type") != "scatter":
-            continue
-        axis = "yaxis2" if t.get("yaxis") == "y2" else "yaxis"
-        colour = _colour((t.get("line") or {}).get("color") or (t.get("marker") or {}).get("color"), 0, PALETTE["primary"])
-        points = [(sx(x), sy(y, axis)) for x, y in zip(t.get("x") or [], _numbers(t.get("y")), strict=False) if y is not None and (numeric_x or str(x) in categories)]
-        mode = t.get("mode") or "markers"
-        if "lines" in mode and len(points) > 1:
-            dash = ' stroke-dasharray="6 4"' if (t.get("line") or {}).get("dash") else ""
-            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-            out.append(f'<polyline points="{path}" fill="none" stroke="{escape(colour)}" stroke-width="2"{dash}/>')
-        if "markers" in mode:
-            symbol = (t.get("marker") or {}).get("symbol") or ""
-            colour = _colour((t.get("marker") or {}).get("color") or ((t.get("marker") or {}).get("line") or {}).get("color"), 0, colour)
-            for x, y in points:
-                if "line-ew" in str(symbol):
-                    out.append(f'<line x1="{x - 12:.1f}" x2="{x + 12:.1f}" y1="{y:.1f}" y2="{y:.1f}" stroke="{escape(colour)}" stroke-width="3"/>')
-                else:
-                    out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{escape(colour)}"/>')
-    if legend_rows:
-        x = left
-        y = _H - 8
-        for t in named:
-            marker = t.get("marker") or {}
-            colour = _colour(marker.get("color") or (marker.get("line") or {}).get("color") or (t.get("line") or {}).get("color"), 0, PALETTE["primary"])
-            out.append(f'<rect x="{x}" y="{y - 10}" width="10" height="10" fill="{escape(colour)}"/><text x="{x + 14}" y="{y}">{escape(str(t["name"]))}</text>')
-            x += 28 + 7 * len(str(t["name"]))
-    out.append("</svg>")
-    return "".join(out)
+
+
+def _sketch_scatter(f: _SketchFrame, t: dict[str, Any], out: list[str]) -> None:
+    """One scatter trace: a (dashed) line through its points and/or its markers."""
+    axis = "yaxis2" if t.get("yaxis") == "y2" else "yaxis"
+    colour = _colour((t.get("line") or {}).get("color") or (t.get("marker") or {}).get("color"), 0, PALETTE["primary"])
+    points = [(f.sx(x), f.sy(y, axis)) for x, y in zip(t.get("x") or [], _numbers(t.get("y")), strict=False) if y is not None and (f.numeric_x or str(x) in f.categories)]
+    mode = t.get("mode") or "markers"
+    if "lines" in mode and len(points) > 1:
+        dash = ' stroke-dasharray="6 4"' if (t.get("line") or {}).get("dash") else ""
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        out.append(f'<polyline points="{path}" fill="none" stroke="{escape(colour)}" stroke-width="2"{dash}/>')
+    if "markers" in mode:
+        symbol = (t.get("marker") or {}).get("symbol") or ""
+        colour = _colour((t.get("marker") or {}).get("color") or ((t.get("marker") or {}).get("line") or {}).get("color"), 0, colour)
+        for x, y in points:
+            if "line-ew" in str(symbol):
+                out.append(f'<line x1="{x - 12:.1f}" x2="{x + 12:.1f}" y1="{y:.1f}" y2="{y:.1f}" stroke="{escape(colour)}" stroke-width="3"/>')
+            else:
+                out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{escape(colour)}"/>')
+
+
+def _sketch_legend(f: _SketchFrame, out: list[str]) -> None:
+    """A swatch and the name of each named trace, in one row under the plot."""
+    x = f.left
+    y = _H - 8
+    for t in f.named:
+        marker = t.get("marker") or {}
+        colour = _colour(marker.get("color") or (marker.get("line") or {}).get("color") or (t.get("line") or {}).get("color"), 0, PALETTE["primary"])
+        out.append(f'<rect x="{x}" y="{y - 10}" width="10" height="10" fill="{escape(colour)}"/><text x="{x + 14}" y="{y}">{escape(str(t["name"]))}</text>')
+        x += 28 + 7 * len(str(t["name"]))
