@@ -204,6 +204,12 @@ def _internal_sentences(body: str, public_text: str) -> list[str]:
     return out
 
 
+def _secret_pieces(value: str, public_text: str) -> list[str]:
+    if len(value) < 80 and "\n" not in value:
+        return [value]
+    return _internal_sentences(value, public_text)
+
+
 def select(
     dataset: Dataset, pages: list[ContentPage], edition: str, threshold: int = DEFAULT_THRESHOLD
 ) -> EditionData:
@@ -251,6 +257,9 @@ def select(
     for page in pages:
         if page.audience == "internal":
             internal_values.extend(_internal_sentences(page.body, public_text))
+    # Long internal texts are searched sentence by sentence, without the sentences a public row
+    # also has (synthetic and real descriptions share boilerplate); short values stay whole.
+    internal_values = [piece for v in internal_values for piece in _secret_pieces(v, public_text)]
     folded_blob = public_blob.casefold()  # the audit compares case-folded
     internal_values = sorted({v for v in internal_values if v.casefold() not in folded_blob})
     return EditionData(
