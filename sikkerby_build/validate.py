@@ -110,105 +110,171 @@ def read_descriptor_checked(data_dir: Path) -> tuple[dict[str, Any] | None, list
     path = Path(data_dir) / file
     if not path.is_file():
         return None, [Problem("missing-file", file, f"datapackage.json findes ikke i datamappen {data_dir}.")]
+    parsed = _parse_descriptor(path, file)
+    if isinstance(parsed, Problem):
+        return None, [parsed]
+    text, descriptor = parsed
+    problems = _descriptor_structure_problems(descriptor, text, Path(data_dir).resolve(), file)
+    if problems:
+        return None, problems
+    problems = _descriptor_key_problems(descriptor["resources"], text, file)
+    return (None if problems else descriptor), problems
+
+
+def _parse_descriptor(path: Path, file: str) -> tuple[str, Any] | Problem:
+    """The descriptor's text and parsed JSON, or the problem that stops reading it."""
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return None, [Problem("encoding-error", file, "Filen er ikke gemt som UTF-8.", row=line)]
+        return Problem("encoding-error", file, "Filen er ikke gemt som UTF-8.", row=line)
     try:
-        descriptor = json.loads(text)
+        return text, json.loads(text)
     except json.JSONDecodeError as exc:
         hint = next((danish for english, danish in _JSON_HINTS if exc.msg.startswith(english)), "filen er ikke gyldig JSON")
-        return None, [
-            Problem(
-                "descriptor-json",
-                file,
-                f"datapackage.json kan ikke læses (linje {exc.lineno}, kolonne {exc.colno}): {hint}.",
-                row=exc.lineno,
+        return Problem(
+            "descriptor-json",
+            file,
+            f"datapackage.json kan ikke læses (linje {exc.lineno}, kolonne {exc.colno}): {hint}.",
+            row=exc.lineno,
+        )
+
+
+def _structure_problem(file: str, message: str, line: int | None = None, field_name: str | None = None) -> Problem:
+    return Problem("descriptor-structure", file, message, row=line, field=field_name)
+
+
+def _descriptor_structure_problems(descriptor: Any, text: str, data_root: Path, file: str) -> list[Problem]:
+    """The descriptor must be an object with a list of resources, each with a name, a path in
+    the data folder and an inline schema of named fields of known types."""
+    if not isinstance(descriptor, dict):
+        return [_structure_problem(file, "datapackage.json skal være et JSON-objekt ({ … }) med en liste 'resources'.", 1)]
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list) or not resources:
+        return [
+            _structure_problem(
+                file, "datapackage.json mangler listen 'resources' med tabellerne (eller den er tom).", 1, "resources"
             )
         ]
     problems: list[Problem] = []
-
-    def bad(message: str, line: int | None = None, field_name: str | None = None) -> None:
-        problems.append(Problem("descriptor-structure", file, message, row=line, field=field_name))
-
-    if not isinstance(descriptor, dict):
-        bad("datapackage.json skal være et JSON-objekt ({ … }) med en liste 'resources'.", 1)
-        return None, problems
-    resources = descriptor.get("resources")
-    if not isinstance(resources, list) or not resources:
-        bad("datapackage.json mangler listen 'resources' med tabellerne (eller den er tom).", 1, "resources")
-        return None, problems
-    names: set[str] = set()
-    data_root = Path(data_dir).resolve()
     for number, resource in enumerate(resources, start=1):
-        if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
-            bad(f"Tabel nr. {number} i 'resources' mangler et navn ('name').", None, "resources")
-            continue
-        name = resource["name"]
-        line = _json_line(text, name)
-        names.add(name)
-        rel = resource.get("path")
-        if not isinstance(rel, str) or not rel:
-            bad(f"Tabellen '{name}' mangler en sti til sin CSV-fil ('path').", line, "path")
-        elif Path(rel).is_absolute() or not (data_root / rel).resolve().is_relative_to(data_root):
-            bad(f"Tabellen '{name}' peger på '{rel}', som ligger uden for datamappen; stien skal være en fil i datamappen.", line, "path")
-        schema = resource.get("schema")
-        if not isinstance(schema, dict):
-            bad(
+        problems += _resource_structure_problems(number, resource, text, data_root, file)
+    return problems
+
+
+def _resource_structure_problems(number: int, resource: Any, text: str, data_root: Path, file: str) -> list[Problem]:
+    """One resource: its name, its path inside the data folder, its schema and field types."""
+    if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
+        return [_structure_problem(file, f"Tabel nr. {number} i 'resources' mangler et navn ('name').", None, "resources")]
+    problems: list[Problem] = []
+    name = resource["name"]
+    line = _json_line(text, name)
+    rel = resource.get("path")
+    if not isinstance(rel, str) or not rel:
+        problems.append(_structure_problem(file, f"Tabellen '{name}' mangler en sti til sin CSV-fil ('path').", line, "path"))
+    elif Path(rel).is_absolute() or not (data_root / rel).resolve().is_relative_to(data_root):
+        problems.append(
+            _structure_problem(
+                file,
+                f"Tabellen '{name}' peger på '{rel}', som ligger uden for datamappen; stien skal være en fil i datamappen.",
+                line,
+                "path",
+            )
+        )
+    schema = resource.get("schema")
+    if not isinstance(schema, dict):
+        problems.append(
+            _structure_problem(
+                file,
                 f"Tabellen '{name}' har intet skema ('schema' med 'fields'); skemaet skal stå direkte i datapackage.json.",
                 line,
                 "schema",
             )
-            continue
-        fields = schema.get("fields")
-        if not isinstance(fields, list) or not fields or not all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields):
-            bad(f"Skemaet for tabellen '{name}' skal have en liste 'fields', hvor hvert felt har et navn ('name').", line, "schema")
-            continue
-        start = text.find("\n", text.find('"fields"', sum(len(x) + 1 for x in text.split("\n")[: (line or 1) - 1])))
-        for spec in fields:
-            kind = spec.get("type", "string")
-            if kind not in FIELD_TYPES:
-                bad(
+        )
+        return problems
+    fields = schema.get("fields")
+    if not isinstance(fields, list) or not fields or not all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields):
+        problems.append(
+            _structure_problem(
+                file,
+                f"Skemaet for tabellen '{name}' skal have en liste 'fields', hvor hvert felt har et navn ('name').",
+                line,
+                "schema",
+            )
+        )
+        return problems
+    return problems + _field_type_problems(name, fields, text, line, file)
+
+
+def _field_type_problems(name: str, fields: list[dict[str, Any]], text: str, line: int | None, file: str) -> list[Problem]:
+    """A field type that does not exist, located at the field inside the resource's 'fields'."""
+    problems: list[Problem] = []
+    start = text.find("\n", text.find('"fields"', sum(len(x) + 1 for x in text.split("\n")[: (line or 1) - 1])))
+    for spec in fields:
+        kind = spec.get("type", "string")
+        if kind not in FIELD_TYPES:
+            problems.append(
+                _structure_problem(
+                    file,
                     f"Feltet '{spec['name']}' i tabellen '{name}' har typen '{kind}', som ikke findes. "
                     f"Brug en af: {', '.join(sorted(FIELD_TYPES))}.{mente_du(str(kind), FIELD_TYPES)}",
                     _json_line(text, spec["name"], max(start, 0)) or line,
                     "type",
                 )
-    if problems:
-        return None, problems
+            )
+    return problems
+
+
+def _descriptor_key_problems(resources: list[dict[str, Any]], text: str, file: str) -> list[Problem]:
+    """Primary and foreign keys must name fields that exist (in a table that exists)."""
+    problems: list[Problem] = []
     by_name = {r["name"]: r for r in resources}
     for resource in resources:
         own = {f["name"] for f in resource["schema"]["fields"]}
         unknown_key = [f for f in _as_list(resource["schema"].get("primaryKey")) if f not in own]
         if unknown_key:
-            bad(
-                f"Primærnøglen i tabellen '{resource['name']}' nævner feltet '{unknown_key[0]}', som ikke findes i skemaet."
-                + mente_du(unknown_key[0], own),
-                _json_line(text, resource["name"]),
-                "primaryKey",
+            problems.append(
+                _structure_problem(
+                    file,
+                    f"Primærnøglen i tabellen '{resource['name']}' nævner feltet '{unknown_key[0]}', som ikke findes i skemaet."
+                    + mente_du(unknown_key[0], own),
+                    _json_line(text, resource["name"]),
+                    "primaryKey",
+                )
             )
         for key in resource["schema"].get("foreignKeys", []) or []:
-            reference = key.get("reference", {}) if isinstance(key, dict) else {}
-            target = reference.get("resource")
-            local = _as_list(key.get("fields") if isinstance(key, dict) else None)
-            remote = _as_list(reference.get("fields"))
-            line = _json_line(text, resource["name"])
-            if target not in by_name and target != "":
-                bad(f"En fremmednøgle i tabellen '{resource['name']}' peger på tabellen '{target}', som ikke findes.", line, "foreignKeys")
-                continue
-            other = by_name.get(target, resource)
-            theirs = {f["name"] for f in other["schema"]["fields"]}
-            unknown = [f for f in local if f not in own] + [f for f in remote if f not in theirs]
-            if unknown or len(local) != len(remote) or not local:
-                bad(
-                    f"En fremmednøgle i tabellen '{resource['name']}' nævner felter, der ikke findes eller ikke passer sammen "
-                    f"({', '.join(unknown) or 'forskelligt antal felter'}).",
-                    line,
-                    "foreignKeys",
-                )
-    return (None if problems else descriptor), problems
+            problem = _foreign_key_problem(resource, key, own, by_name, text, file)
+            if problem:
+                problems.append(problem)
+    return problems
+
+
+def _foreign_key_problem(
+    resource: dict[str, Any], key: Any, own: set[str], by_name: dict[str, dict[str, Any]], text: str, file: str
+) -> Problem | None:
+    """A foreign key to a table that does not exist, or with fields that do not exist or match."""
+    reference = key.get("reference", {}) if isinstance(key, dict) else {}
+    target = reference.get("resource")
+    local = _as_list(key.get("fields") if isinstance(key, dict) else None)
+    remote = _as_list(reference.get("fields"))
+    line = _json_line(text, resource["name"])
+    if target not in by_name and target != "":
+        return _structure_problem(
+            file, f"En fremmednøgle i tabellen '{resource['name']}' peger på tabellen '{target}', som ikke findes.", line, "foreignKeys"
+        )
+    other = by_name.get(target, resource)
+    theirs = {f["name"] for f in other["schema"]["fields"]}
+    unknown = [f for f in local if f not in own] + [f for f in remote if f not in theirs]
+    if unknown or len(local) != len(remote) or not local:
+        return _structure_problem(
+            file,
+            f"En fremmednøgle i tabellen '{resource['name']}' nævner felter, der ikke findes eller ikke passer sammen "
+            f"({', '.join(unknown) or 'forskelligt antal felter'}).",
+            line,
+            "foreignKeys",
+        )
+    return None
 
 
 def _as_list(value: Any) -> list[str]:
@@ -226,69 +292,80 @@ def _check_file(data_dir: Path, resource: dict[str, Any]) -> list[Problem]:
     expected = [f["name"] for f in resource["schema"]["fields"]]
     if not path.exists():
         return [Problem("missing-file", name, "Filen findes ikke, men er nævnt i datapackage.json.")]
-    raw = path.read_bytes()
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return [
-            Problem(
-                "byte-order-mark",
-                name,
-                "Filen begynder med et usynligt byte-order-mærke (BOM). "
-                "Gem den som UTF-8 uden BOM (fx i VS Code: 'Save with Encoding' > 'UTF-8').",
-                row=1,
-            )
-        ]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return [
-            Problem(
-                "encoding-error",
-                name,
-                "Filen er ikke gemt som UTF-8 (den ligner Latin-1/Windows-1252, så æ, ø og å "
-                f"bliver forkerte). {EXCEL_HINT}",
-                row=line,
-            )
-        ]
+    text = _csv_text(path.read_bytes(), name)
+    if isinstance(text, Problem):
+        return [text]
     lines = text.splitlines()
-    if not lines or not lines[0].strip():
-        return [Problem("empty-file", name, "Filen er tom; den skal mindst have en overskriftslinje.", row=1)]
-    header_line = lines[0]
-    if ";" in header_line and "," not in header_line:
-        return [
-            Problem(
-                "semicolon-delimiter",
-                name,
-                "Kolonnerne er adskilt med semikolon (dansk Excel). Filen skal være "
-                f"kommasepareret. {EXCEL_HINT}",
-                row=1,
-            )
-        ]
-    header = next(csv.reader(io.StringIO(header_line)))
-    if header != expected:
-        missing = [h for h in expected if h not in header]
-        extra = [h for h in header if h not in expected]
-        detail = []
-        if missing:
-            detail.append("mangler: " + ", ".join(missing))
-        if extra:
-            detail.append("ukendte: " + ", ".join(extra))
-        if not detail:
-            detail.append("kolonnerne står i en anden rækkefølge end i skemaet")
-        return [
-            Problem(
-                "header-mismatch",
-                name,
-                "Overskriftslinjen passer ikke til skemaet i datapackage.json ("
-                + "; ".join(detail)
-                + "). Forventet: "
-                + ",".join(expected),
-                row=1,
-            )
-        ]
+    problem = _header_problem(lines, expected, name)
+    if problem:
+        return [problem]
     if len([ln for ln in lines[1:] if ln.strip()]) == 0 and not resource.get("emptyAllowed"):  # a table the sources have no rows for yet
         return [Problem("empty-table", name, "Tabellen har ingen rækker, kun en overskrift.", row=2)]
     return []
+
+
+def _csv_text(raw: bytes, name: str) -> str | Problem:
+    """A CSV file's text, or the problem when it has a byte-order mark or is not UTF-8."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return Problem(
+            "byte-order-mark",
+            name,
+            "Filen begynder med et usynligt byte-order-mærke (BOM). "
+            "Gem den som UTF-8 uden BOM (fx i VS Code: 'Save with Encoding' > 'UTF-8').",
+            row=1,
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return Problem(
+            "encoding-error",
+            name,
+            "Filen er ikke gemt som UTF-8 (den ligner Latin-1/Windows-1252, så æ, ø og å "
+            f"bliver forkerte). {EXCEL_HINT}",
+            row=line,
+        )
+
+
+def _header_problem(lines: list[str], expected: list[str], name: str) -> Problem | None:
+    """An empty file, a semicolon-separated file or a header line that does not match the schema."""
+    if not lines or not lines[0].strip():
+        return Problem("empty-file", name, "Filen er tom; den skal mindst have en overskriftslinje.", row=1)
+    header_line = lines[0]
+    if ";" in header_line and "," not in header_line:
+        return Problem(
+            "semicolon-delimiter",
+            name,
+            "Kolonnerne er adskilt med semikolon (dansk Excel). Filen skal være "
+            f"kommasepareret. {EXCEL_HINT}",
+            row=1,
+        )
+    header = next(csv.reader(io.StringIO(header_line)))
+    if header == expected:
+        return None
+    return Problem(
+        "header-mismatch",
+        name,
+        "Overskriftslinjen passer ikke til skemaet i datapackage.json ("
+        + "; ".join(_header_differences(header, expected))
+        + "). Forventet: "
+        + ",".join(expected),
+        row=1,
+    )
+
+
+def _header_differences(header: list[str], expected: list[str]) -> list[str]:
+    """What is missing, unknown or out of order in a header line, in Danish."""
+    missing = [h for h in expected if h not in header]
+    extra = [h for h in header if h not in expected]
+    detail = []
+    if missing:
+        detail.append("mangler: " + ", ".join(missing))
+    if extra:
+        detail.append("ukendte: " + ", ".join(extra))
+    if not detail:
+        detail.append("kolonnerne står i en anden rækkefølge end i skemaet")
+    return detail
 
 
 # ---------------------------------------------------------------- frictionless
