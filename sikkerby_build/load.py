@@ -245,48 +245,70 @@ def parse_front_matter(text: str) -> FrontMatter:
     while first < len(lines) and not _clean(lines[first]):
         first += 1
     if first < len(lines) and _clean(lines[first]) == "---":
-        close = next((j for j in range(first + 1, len(lines)) if _clean(lines[j]) in _CLOSERS), None)
-        if close is None:
+        return _fenced_front_matter(lines, first)
+    _refuse_stray_front_matter(lines, first)
+    return FrontMatter({}, text, {}, 1, False)
+
+
+def _fenced_front_matter(lines: list[str], first: int) -> FrontMatter:
+    """The front matter that opens with '---' at line index ``first``, and the body after it."""
+    close = next((j for j in range(first + 1, len(lines)) if _clean(lines[j]) in _CLOSERS), None)
+    if close is None:
+        raise FrontMatterError(
+            "front-matter-unclosed",
+            first + 1,
+            f"Front matter begynder med '---' i linje {first + 1}, men slutter aldrig: "
+            "tilføj en linje med præcis '---' efter den sidste nøgle.",
+        )
+    offset = first + 2  # physical line of the first YAML line
+    node, meta = _front_matter_yaml("\n".join(lines[first + 1 : close]), offset, first)
+    key_lines = _front_matter_key_lines(node, offset)
+    rest = lines[close + 1 :]
+    skipped = 0
+    while skipped < len(rest) and not rest[skipped].strip():
+        skipped += 1
+    body = "\n".join(rest[skipped:])
+    return FrontMatter({str(k): v for k, v in meta.items()}, body, key_lines, close + 2 + skipped, True)
+
+
+def _front_matter_yaml(source: str, offset: int, first: int) -> tuple[yaml.MappingNode, dict[Any, Any]]:
+    """The front matter's YAML node and value; it must be a mapping (or empty)."""
+    try:
+        node = yaml.compose(source, Loader=yaml.SafeLoader)
+        meta = yaml.safe_load(source)
+    except yaml.YAMLError as exc:
+        message, mark = _yaml_message(exc)
+        line = offset + mark.line if mark is not None else first + 1
+        raise FrontMatterError("front-matter-yaml", line, message) from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict) or not isinstance(node, yaml.MappingNode):
+        raise FrontMatterError(
+            "front-matter-not-mapping",
+            offset,
+            f"Front matter skal være nøgler med værdier (fx 'title: Om Sikker By'), men er {_type_name(meta)}.",
+        )
+    return node, meta
+
+
+def _front_matter_key_lines(node: yaml.MappingNode, offset: int) -> dict[str, int]:
+    """The physical line of each key; a key that occurs twice is an error."""
+    key_lines: dict[str, int] = {}
+    for key_node, _ in node.value:
+        key = str(key_node.value)
+        line = offset + key_node.start_mark.line
+        if key in key_lines:
             raise FrontMatterError(
-                "front-matter-unclosed",
-                first + 1,
-                f"Front matter begynder med '---' i linje {first + 1}, men slutter aldrig: "
-                "tilføj en linje med præcis '---' efter den sidste nøgle.",
+                "front-matter-duplicate-key",
+                line,
+                f"Nøglen '{key}' står to gange i front matter (også i linje {key_lines[key]}); slet den ene.",
             )
-        offset = first + 2  # physical line of the first YAML line
-        source = "\n".join(lines[first + 1 : close])
-        try:
-            node = yaml.compose(source, Loader=yaml.SafeLoader)
-            meta = yaml.safe_load(source)
-        except yaml.YAMLError as exc:
-            message, mark = _yaml_message(exc)
-            line = offset + mark.line if mark is not None else first + 1
-            raise FrontMatterError("front-matter-yaml", line, message) from None
-        if meta is None:
-            meta = {}
-        if not isinstance(meta, dict) or not isinstance(node, yaml.MappingNode):
-            raise FrontMatterError(
-                "front-matter-not-mapping",
-                offset,
-                f"Front matter skal være nøgler med værdier (fx 'title: Om Sikker By'), men er {_type_name(meta)}.",
-            )
-        key_lines: dict[str, int] = {}
-        for key_node, _ in node.value:
-            key = str(key_node.value)
-            line = offset + key_node.start_mark.line
-            if key in key_lines:
-                raise FrontMatterError(
-                    "front-matter-duplicate-key",
-                    line,
-                    f"Nøglen '{key}' står to gange i front matter (også i linje {key_lines[key]}); slet den ene.",
-                )
-            key_lines[key] = line
-        rest = lines[close + 1 :]
-        skipped = 0
-        while skipped < len(rest) and not rest[skipped].strip():
-            skipped += 1
-        body = "\n".join(rest[skipped:])
-        return FrontMatter({str(k): v for k, v in meta.items()}, body, key_lines, close + 2 + skipped, True)
+        key_lines[key] = line
+    return key_lines
+
+
+def _refuse_stray_front_matter(lines: list[str], first: int) -> None:
+    """A page without front matter must not look as if it meant to have some near its top."""
     for number in range(first, min(len(lines), first + FRONT_MATTER_ZONE)):
         line = lines[number]
         if _looks_like_marker(line):
@@ -304,7 +326,6 @@ def parse_front_matter(text: str) -> FrontMatter:
                 f"Linje {number + 1} nævner 'audience:', men står ikke i front matter, så siden ville blive "
                 "offentlig. Skriv front matter øverst: en linje '---', 'audience: internal' og en linje '---'.",
             )
-    return FrontMatter({}, text, {}, 1, False)
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
@@ -323,7 +344,36 @@ def check_meta(meta: dict[str, Any], key_lines: dict[str, int], file: str) -> tu
     def problem(kind: str, key: str, message: str) -> None:
         problems.append(Problem(kind, file, message, row=key_lines.get(key), field=key))
 
-    audience: str | None = "public"
+    lookalikes = _audience_lookalikes(meta)
+    for key in lookalikes:
+        problem(
+            "audience-key",
+            key,
+            f"Nøglen '{key}' ligner 'audience', men kun 'audience' (med små bogstaver) bestemmer, "
+            "om siden er intern. Skriv 'audience: internal' eller 'audience: public'.",
+        )
+    audience: str | None = None if lookalikes else "public"
+    if "audience" in meta:
+        normalised, message = _audience_value(meta["audience"])
+        if normalised is not None:
+            meta["audience"] = normalised
+            if audience is not None:
+                audience = normalised
+        else:
+            audience = None
+            problem("audience-invalid", "audience", message)
+    for key, expected in META_TYPES.items():
+        if key == "audience" or key not in meta or meta[key] is None:
+            continue
+        message = _meta_type_message(key, expected, meta[key])
+        if message:
+            problem("front-matter-type", key, message)
+    return audience, problems
+
+
+def _audience_lookalikes(meta: dict[str, Any]) -> list[str]:
+    """Keys that look like 'audience' but are not exactly it ("Audience", "audiance", …)."""
+    found = []
     for key in meta:
         folded = key.strip().casefold()
         if key != "audience" and (
@@ -331,61 +381,44 @@ def check_meta(meta: dict[str, Any], key_lines: dict[str, int], file: str) -> tu
             or folded in _AUDIENCE_LOOKALIKES
             or difflib.get_close_matches(folded, ["audience"], n=1, cutoff=0.75)
         ):
-            audience = None
-            problem(
-                "audience-key",
-                key,
-                f"Nøglen '{key}' ligner 'audience', men kun 'audience' (med små bogstaver) bestemmer, "
-                "om siden er intern. Skriv 'audience: internal' eller 'audience: public'.",
-            )
-    if "audience" in meta:
-        value = meta["audience"]
-        normalised = value.strip().casefold() if isinstance(value, str) else None
-        if normalised in AUDIENCES:
-            meta["audience"] = normalised
-            if audience is not None:
-                audience = normalised
-        else:
-            audience = None
-            shown = f"'{value}'" if isinstance(value, str) else _type_name(value)
-            if value is None:
-                shown = "tom"
-            problem(
-                "audience-invalid",
-                "audience",
-                f"audience skal være 'public' eller 'internal', men er {shown}. Siden bygges ikke, "
-                "før det er rettet, så en intern side aldrig bliver offentlig ved en fejl.",
-            )
-    for key, expected in META_TYPES.items():
-        if key == "audience" or key not in meta or meta[key] is None:
-            continue
-        value = meta[key]
-        if expected == "text" and not isinstance(value, str):
-            problem(
-                "front-matter-type",
-                key,
-                f"{key} skal være tekst, men er {_type_name(value)}; sæt værdien i anførselstegn, "
-                f'fx {key}: "{value}".',
-            )
-        elif expected == "boolean" and not isinstance(value, bool):
-            problem("front-matter-type", key, f"{key} skal være true eller false, men er {_type_name(value)}.")
-        elif expected == "list" and not isinstance(value, list):
-            example = value if isinstance(value, str) else "..."
-            problem(
-                "front-matter-type",
-                key,
-                f"{key} skal være en liste, også når der kun er ét element, men er {_type_name(value)}. "
-                f"Skriv '{key}: [{example}]' eller hvert element på sin egen linje med '- ' foran.",
-            )
-        elif expected == "list":
-            wrong = [i for i, item in enumerate(value, start=1) if not isinstance(item, str)]
-            if wrong:
-                problem(
-                    "front-matter-type",
-                    key,
-                    f"{key} må kun indeholde tekst, men element {wrong[0]} er {_type_name(value[wrong[0] - 1])}.",
-                )
-    return audience, problems
+            found.append(key)
+    return found
+
+
+def _audience_value(value: Any) -> tuple[str | None, str]:
+    """The normalised audience, or None and the Danish message for an invalid value."""
+    normalised = value.strip().casefold() if isinstance(value, str) else None
+    if normalised in AUDIENCES:
+        return normalised, ""
+    shown = f"'{value}'" if isinstance(value, str) else _type_name(value)
+    if value is None:
+        shown = "tom"
+    return None, (
+        f"audience skal være 'public' eller 'internal', men er {shown}. Siden bygges ikke, "
+        "før det er rettet, så en intern side aldrig bliver offentlig ved en fejl."
+    )
+
+
+def _meta_type_message(key: str, expected: str, value: Any) -> str | None:
+    """The Danish message when a front-matter value does not have its key's type, else None."""
+    if expected == "text" and not isinstance(value, str):
+        return (
+            f"{key} skal være tekst, men er {_type_name(value)}; sæt værdien i anførselstegn, "
+            f'fx {key}: "{value}".'
+        )
+    if expected == "boolean" and not isinstance(value, bool):
+        return f"{key} skal være true eller false, men er {_type_name(value)}."
+    if expected == "list" and not isinstance(value, list):
+        example = value if isinstance(value, str) else "..."
+        return (
+            f"{key} skal være en liste, også når der kun er ét element, men er {_type_name(value)}. "
+            f"Skriv '{key}: [{example}]' eller hvert element på sin egen linje med '- ' foran."
+        )
+    if expected == "list":
+        wrong = [i for i, item in enumerate(value, start=1) if not isinstance(item, str)]
+        if wrong:
+            return f"{key} må kun indeholde tekst, men element {wrong[0]} er {_type_name(value[wrong[0] - 1])}."
+    return None
 
 
 # ---------------------------------------------------------------- content files
