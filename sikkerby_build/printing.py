@@ -16,6 +16,7 @@ continues without PDFs, unless ``SIKKERBY_REQUIRE_PDF=1`` (CI sets it), which ma
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
 import http.server
 import os
@@ -122,6 +123,15 @@ def print_pdfs(site_dir: Path, jobs: list[tuple[str, str]], progress: Progress =
             raise PdfUnavailable(f"PDF'erne kan ikke laves: {reason}. SIKKERBY_REQUIRE_PDF er sat, så bygningen stopper.")
         progress(f"PDF'er springes over: {reason}. Sitet bygges uden faktaark og rapporter som PDF.")
         return []
+    # Playwright's sync API refuses to run where an asyncio loop is running (e.g. a test session
+    # that already drives a browser): the printing gets a thread of its own.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as worker:
+        written = worker.submit(_print_all, site_dir, jobs).result()
+    progress(f"{len(written)} PDF'er skrevet.")
+    return written
+
+
+def _print_all(site_dir: Path, jobs: list[tuple[str, str]]) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     written: list[Path] = []
@@ -148,5 +158,4 @@ def print_pdfs(site_dir: Path, jobs: list[tuple[str, str]], progress: Progress =
                 written.append(target)
         finally:
             browser.close()
-    progress(f"{len(written)} PDF'er skrevet.")
     return written

@@ -271,7 +271,8 @@ def test_no_chart_toolbar_in_the_browser(public_url: str, browser):
     page = browser.new_page()
     page.goto(public_url + "resultater/", wait_until="load")
     page.mouse.move(20, 20)  # plotly.js loads on the first interaction (or after a few idle seconds)
-    page.wait_for_selector(".js-plotly-plot", timeout=30000)
+    page.locator("[data-sb-chart]").first.scroll_into_view_if_needed()  # charts draw when near the viewport
+    page.wait_for_selector(".js-plotly-plot", state="attached", timeout=30000)
     found = page.evaluate("""() => ({plots: document.querySelectorAll('.js-plotly-plot').length,
         modebars: document.querySelectorAll('.modebar, .modebar-btn').length,
         cloud: [...document.querySelectorAll('a[href]')].filter(a => /plotly|chart-studio/i.test(a.href)).length})""")
