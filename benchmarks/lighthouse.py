@@ -28,30 +28,9 @@ import sys
 import threading
 from pathlib import Path
 
-PAGE_TYPES = {
-    "front": "",
-    "explorer": "aktiviteter/",
-    "activity": "aktiviteter/sjakket/",
-    "activity-without-followup": "aktiviteter/tryghedsundersoegelse/",
-    "goal": "maal/effektmaal-1/",
-    "goal-without-data": "maal/effektmaal-3/",
-    "goals": "maal/",
-    "focus-area": "program/unge-over-18/",
-    "principle": "program/princip-2/",
-    "programme": "program/",
-    "results": "resultater/",
-    "annual-report": "resultater/aarsrapport-2019/",
-    "summaries": "resultater/sammenfatning/",
-    "budget-effect": "resultater/budget-og-effekt/",
-    "status": "resultater/status/",
-    "stories": "fortaellinger/",
-    "story": "fortaellinger/deniz/",
-    "glossary": "ordliste/",
-    "vision": "vision/",
-    "methodology": "om/metode/",
-    "open-data": "om/data/",
-    "accessibility": "om/tilgaengelighed/",
-}
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.page_types import PAGE_TYPES  # noqa: E402  (the page types the browser tests check)
+
 CHROME_FLAGS = "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync"
 COMPRESSIBLE = (".html", ".js", ".css", ".json", ".svg", ".xml", ".csv", ".txt")
 

@@ -90,10 +90,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(site_dir: Path) -> Iterator[str]:
-    """The built site on a free loopback port, for as long as the block runs."""
+def serve(site_dir: Path, port: int = 0) -> Iterator[str]:
+    """The built site on a loopback port (a free one by default), for as long as the block runs."""
     handler = functools.partial(_QuietHandler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

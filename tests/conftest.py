@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from sikkerby_build import pipeline
+from sikkerby_build import pipeline, printing
 
 # Every build in the test session skips the PDF step (≈80 s per edition); the PDF tests print
 # the few documents they check themselves (tests/test_pdf.py).
@@ -59,20 +56,9 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 def _serve(directory: Path, port: int = 0) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
+    with printing.serve(directory, port) as base:  # the same loopback server the PDF step uses
+        yield base
 
 
 @pytest.fixture(scope="session")

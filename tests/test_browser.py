@@ -8,36 +8,13 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from tests.conftest import DATA, ROOT
+from tests.page_types import INTERNAL_ONLY, PAGE_TYPES
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 AXE = (ROOT / "node_modules" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
-PAGE_TYPES = {
-    "front": "",
-    "explorer": "aktiviteter/",
-    "activity": "aktiviteter/sjakket/",
-    "activity-without-followup": "aktiviteter/tryghedsundersoegelse/",
-    "goal": "maal/effektmaal-1/",
-    "goals": "maal/index.html",
-    "focus-area": "program/unge-over-18/",
-    "principle": "program/princip-2/",
-    "programme": "program/",
-    "results": "resultater/",
-    "annual-report": "resultater/aarsrapport-2019/",
-    "summaries": "resultater/sammenfatning/",
-    "budget-effect": "resultater/budget-og-effekt/",
-    "status": "resultater/status/",
-    "stories": "fortaellinger/",
-    "story": "fortaellinger/deniz/",
-    "glossary": "ordliste/",
-    "vision": "vision/",
-    "methodology": "om/metode/",
-    "open-data": "om/data/",
-    "accessibility": "om/tilgaengelighed/",
-}
-INTERNAL_ONLY = {"data-quality": "intern/datakvalitet/"}
 
 
 class PageWatch:

@@ -7,32 +7,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.page_types import PAGE_TYPES
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-PAGE_TYPES = {
-    "front": "",
-    "explorer": "aktiviteter/",
-    "activity": "aktiviteter/sjakket/",
-    "activity-wide-table": "aktiviteter/eki-exit/",
-    "activity-without-followup": "aktiviteter/tryghedsundersoegelse/",
-    "goal": "maal/effektmaal-1/",
-    "goal-without-data": "maal/effektmaal-3/",
-    "goals": "maal/",
-    "focus-area": "program/unge-over-18/",
-    "principle": "program/princip-2/",
-    "programme": "program/",
-    "results": "resultater/",
-    "annual-report": "resultater/aarsrapport-2019/",
-    "summaries": "resultater/sammenfatning/",
-    "budget-effect": "resultater/budget-og-effekt/",
-    "status": "resultater/status/",
-    "stories": "fortaellinger/",
-    "story": "fortaellinger/deniz/",
-    "glossary": "ordliste/",
-    "vision": "vision/",
-    "methodology": "om/metode/",
-    "open-data": "om/data/",
-}
 WIDTHS = (375, 768, 1280)
 
 # Every element of the page's content that reaches past the content area (.md-content; Material's

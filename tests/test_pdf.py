@@ -55,9 +55,9 @@ def _worst_case_activities(model: compute.Model, n: int = 4) -> list[str]:
 @pytest.fixture(scope="module")
 def printed() -> dict[str, Path]:
     """Both editions with the 2019 report and a few fact sheets (worst cases + the canary's) printed."""
-    import issue10_build
-
     import os
+
+    import issue10_build
 
     site = issue10_build.site()
     switched = os.environ.pop("SIKKERBY_PDF", None)  # the session builds without PDFs; these print
