@@ -1,0 +1,48 @@
+"""The typed rows in ``sikkerby_build/records.py`` are generated from the schema and match it."""
+
+from __future__ import annotations
+
+import copy
+import json
+import typing
+from pathlib import Path
+
+from sikkerby_build import load, records, schema_records
+
+ROOT = Path(__file__).resolve().parent.parent
+DESCRIPTOR = ROOT / "data" / "datapackage.json"
+
+
+def test_records_module_is_generated_from_the_current_schema():
+    expected = schema_records.generate_file(DESCRIPTOR)
+    actual = (ROOT / "sikkerby_build" / "records.py").read_text(encoding="utf-8")
+    assert actual == expected, (
+        "records.py differs from the schema: run "
+        "python -m sikkerby_build.schema_records data/datapackage.json > sikkerby_build/records.py"
+    )
+
+
+def test_a_schema_change_changes_the_generated_classes():
+    descriptor = json.loads(DESCRIPTOR.read_text(encoding="utf-8"))
+    changed = copy.deepcopy(descriptor)
+    changed["resources"][0]["schema"]["fields"].append({"name": "new_field", "type": "integer"})
+    assert schema_records.generate(changed) != schema_records.generate(descriptor)
+    assert "    new_field: int | None\n" in schema_records.generate(changed)
+
+
+def test_every_loaded_row_has_exactly_the_keys_and_types_of_its_class():
+    dataset = load.load_data(ROOT / "data")
+    for name, rows in dataset.tables.items():
+        hints = typing.get_type_hints(getattr(records, schema_records.class_name(name)))
+        assert set(hints) == {f.name for f in dataset.fields[name]}, name
+        for row in rows:
+            assert set(row) == set(hints), name
+            for key, hint in hints.items():
+                allowed = typing.get_args(hint) or (hint,)
+                value = row[key]
+                assert isinstance(value, allowed), f"{name}.{key}: {value!r} is not {hint}"
+
+
+def test_tables_lists_every_resource():
+    names = {r["name"] for r in json.loads(DESCRIPTOR.read_text(encoding="utf-8"))["resources"]}
+    assert set(typing.get_type_hints(records.Tables)) == names
