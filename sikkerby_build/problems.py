@@ -1,31 +1,447 @@
-"""Typed validation problems and the report that collects them.
+"""Typed validation problems, the catalogue of their kinds, and the report that collects them.
 
-Modelled on frictionless' errors: each problem has a stable ``kind`` (machine readable),
-a location (file, row, field) and a message written for an editor, in Danish.
-
-Kinds (stable; tests check one full message per kind in tests/test_messages.py,
-tests/test_content_safety.py and tests/test_validate.py):
-
-- data files: missing-file, byte-order-mark, encoding-error, empty-file, semicolon-delimiter,
-  header-mismatch, empty-table; from frictionless: type-error, required, enum, out-of-range,
-  invalid-id, invalid-format, duplicate-value, duplicate-id, unknown-reference (one root cause per broken
-  key, dependent rows summarised in its message), missing-cell, extra-cell, blank-row;
-- datapackage.json: descriptor-json (invalid JSON, line and column), descriptor-structure
-  (no resources, no schema, unknown field type or key, path outside the data folder),
-  descriptor-invalid (frictionless cannot use the schema);
-- content pages: front-matter-yaml, front-matter-unclosed, front-matter-not-mapping,
-  front-matter-duplicate-key, front-matter-unrecognised, front-matter-type, audience-invalid,
-  audience-key, content-symlink, content-special-file, content-outside, content-encoding;
-- project rules and warnings: fulfilment-incomplete, met-exceeds-total, fulfilment-mismatch,
-  effect-total-mismatch, effect-total-without-scores, effect-scores-incomplete, budget-unreadable.
+Modelled on frictionless' errors: each problem has a stable ``kind`` (machine readable), a
+location (file, row, field) and a message written for an editor, in Danish. Every kind is an
+entry of ``CATALOGUE`` below (code, group, severity, Danish title, message template and a
+description of what is wrong and how an editor fixes it); ``Problem`` refuses a kind that has no
+entry, and ``tests/test_problem_catalogue.py`` scans the package for kinds that are emitted but
+not catalogued. The README's list of kinds is generated from the catalogue:
+``python -m sikkerby_build.problems --update README.md`` (plain ``python -m
+sikkerby_build.problems`` prints it).
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class ProblemKind:
+    """One kind of problem: what the editor sees, and what the README says about it."""
+
+    code: str  # stable, machine readable: the ``[kind]`` of a problem line
+    group: str  # a key of GROUPS
+    title: str  # Danish, short
+    template: str  # Danish: the shape of the message; {placeholders} stand for what varies
+    description: str  # Danish: what is wrong and how an editor fixes it
+    severity: Severity = "error"
+
+
+GROUPS: dict[str, str] = {
+    "data-file": "Datafiler (CSV)",
+    "descriptor": "datapackage.json",
+    "table": "Tabellernes indhold (frictionless)",
+    "project": "Projektets egne regler for data",
+    "quality": "Datakvalitet (advarsler)",
+    "disclosure": "Små antal personer i fritekst (advarsler)",
+    "content-file": "Indholdsfiler (content/)",
+    "front-matter": "Front matter på indholdssider",
+    "navigation": "Navigation",
+    "live-figure": "Levende tal på sider",
+    "news": "Nyheder",
+    "audit": "Efterkontrol af det byggede site",
+}
+
+_EXCEL = "Gem filen i Excel som \"CSV UTF-8 (kommasepareret)\"."
+
+CATALOGUE: tuple[ProblemKind, ...] = (
+    # ------------------------------------------------------------ data files
+    ProblemKind(
+        "missing-file", "data-file", "Filen mangler",
+        "Filen findes ikke, men er nævnt i datapackage.json.",
+        "En CSV-fil, som datapackage.json nævner (eller datapackage.json selv), findes ikke i datamappen. "
+        "Læg filen på plads med præcis det navn, eller ret stien ('path') i datapackage.json.",
+    ),
+    ProblemKind(
+        "byte-order-mark", "data-file", "Usynligt BOM-tegn først i filen",
+        "Filen begynder med et usynligt byte-order-mærke (BOM). Gem den som UTF-8 uden BOM …",
+        "Excel og Notesblok sætter ofte et usynligt tegn (BOM) først i filen, så den første kolonne får et forkert navn. "
+        "Gem filen som UTF-8 uden BOM, fx i VS Code med 'Save with Encoding' > 'UTF-8'.",
+    ),
+    ProblemKind(
+        "encoding-error", "data-file", "Filen er ikke UTF-8",
+        "Filen er ikke gemt som UTF-8 (… æ, ø og å bliver forkerte). " + _EXCEL,
+        "Filen er gemt i et andet tegnsæt (typisk Latin-1/Windows-1252), så æ, ø og å ville blive forkerte. "
+        "Linjen viser det første tegn, der ikke kan læses. " + _EXCEL,
+    ),
+    ProblemKind(
+        "empty-file", "data-file", "Filen er tom",
+        "Filen er tom; den skal mindst have en overskriftslinje.",
+        "CSV-filen har ikke engang en overskriftslinje. Indsæt overskriftslinjen med kolonnenavnene fra datapackage.json.",
+    ),
+    ProblemKind(
+        "semicolon-delimiter", "data-file", "Semikolon i stedet for komma",
+        "Kolonnerne er adskilt med semikolon (dansk Excel). Filen skal være kommasepareret. " + _EXCEL,
+        "Dansk Excel gemmer CSV med semikolon mellem kolonnerne; filerne skal være kommaseparerede. " + _EXCEL,
+    ),
+    ProblemKind(
+        "header-mismatch", "data-file", "Overskriftslinjen passer ikke til skemaet",
+        "Overskriftslinjen passer ikke til skemaet i datapackage.json (mangler: {felter}; ukendte: {felter}). Forventet: {kolonner}",
+        "Kolonnerne i første linje skal hedde og stå præcis som felterne i datapackage.json. "
+        "Beskeden siger, hvilke kolonner der mangler, er ukendte eller står i forkert rækkefølge.",
+    ),
+    ProblemKind(
+        "empty-table", "data-file", "Tabellen har ingen rækker",
+        "Tabellen har ingen rækker, kun en overskrift.",
+        "Filen har kun overskriftslinjen. Tilføj rækkerne fra kilden, eller markér tabellen som tilladt tom "
+        "('emptyAllowed' i datapackage.json), hvis kilderne endnu ikke har data til den.",
+    ),
+    # ------------------------------------------------------------ datapackage.json
+    ProblemKind(
+        "descriptor-json", "descriptor", "datapackage.json er ikke gyldig JSON",
+        "datapackage.json kan ikke læses (linje {linje}, kolonne {kolonne}): {forklaring}.",
+        "datapackage.json har en JSON-fejl, fx et manglende komma, et komma for meget eller et anførselstegn, "
+        "der ikke er lukket. Ret filen på den nævnte linje og kolonne.",
+    ),
+    ProblemKind(
+        "descriptor-structure", "descriptor", "datapackage.json er bygget forkert op",
+        "{hvad der mangler eller er forkert i 'resources', 'schema', 'path', en felttype eller en nøgle}",
+        "datapackage.json kan læses, men mangler noget, datapakken skal have: en liste 'resources', et navn, en sti "
+        "eller et skema pr. tabel, en kendt felttype, eller nøgler der peger på felter og tabeller, som findes. "
+        "Stier skal ligge inde i datamappen. Ret det sted, beskeden peger på.",
+    ),
+    ProblemKind(
+        "descriptor-invalid", "descriptor", "Datapakken kan ikke bruges af frictionless",
+        "datapackage.json beskriver ikke en gyldig datapakke (fejltype '{type}'); tjek felttyper og nøgler i skemaerne.",
+        "Frictionless kan ikke bruge skemaet, selv om filen er gyldig JSON. Tjek felttyper, begrænsninger "
+        "('constraints') og nøgler i skemaerne mod Table Schema-standarden.",
+    ),
+    # ------------------------------------------------------------ table contents
+    ProblemKind(
+        "type-error", "table", "Værdien har forkert type",
+        "'{værdi}' er ikke {type}.",
+        "Cellen skal indeholde et helt tal, et tal, en dato (ÅÅÅÅ-MM-DD), et årstal eller true/false, som skemaet kræver. "
+        "Tal skrives med punktum som decimaltegn og uden tusindtalsseparator.",
+    ),
+    ProblemKind(
+        "required", "table", "Feltet skal udfyldes",
+        "Feltet skal udfyldes.",
+        "Cellen er tom, men feltet er obligatorisk i skemaet. Udfyld den ud fra kilden.",
+    ),
+    ProblemKind(
+        "enum", "table", "Værdien er ikke tilladt",
+        "'{værdi}' er ikke en tilladt værdi. Tilladt er: {værdier}. Mente du '{forslag}'?",
+        "Feltet har en fast liste af værdier. Brug en af dem, stavet præcis som i listen.",
+    ),
+    ProblemKind(
+        "out-of-range", "table", "Værdien er uden for det tilladte",
+        "'{værdi}' er mindre/større end den mindste/største tilladte værdi, {grænse}. (eller: for kort/for lang tekst)",
+        "Tallet er mindre eller større end skemaet tillader, eller teksten er for kort eller for lang. "
+        "Tjek værdien i kilden.",
+    ),
+    ProblemKind(
+        "invalid-format", "table", "Værdien har ikke den krævede form",
+        "'{værdi}' har ikke den form, feltet kræver. {feltets beskrivelse}",
+        "Feltet skal skrives på en bestemt form (beskrevet i feltets beskrivelse i datapackage.json). Ret værdien, så den følger den.",
+    ),
+    ProblemKind(
+        "invalid-id", "table", "Ugyldig id",
+        "'{værdi}' er ikke en gyldig id: brug kun små bogstaver a–z, tal og bindestreger (æ→ae, ø→oe, å→aa), fx 'den-korte-snor'.",
+        "En id må kun have små bogstaver a–z, tal og bindestreger. Skriv æ som ae, ø som oe og å som aa.",
+    ),
+    ProblemKind(
+        "duplicate-value", "table", "Værdien skal være unik",
+        "'{værdi}' forekommer mere end én gang; værdien skal være unik.",
+        "Feltet må ikke have samme værdi i to rækker. Ret eller slet den ene række.",
+    ),
+    ProblemKind(
+        "constraint-error", "table", "En regel i skemaet er ikke overholdt",
+        "'{værdi}' overholder ikke reglen '{regel}' i skemaet.",
+        "Værdien bryder en regel ('constraints') i skemaet, som ikke har sin egen besked. Se reglen i datapackage.json.",
+    ),
+    ProblemKind(
+        "duplicate-id", "table", "Id'en findes allerede",
+        "Id'en findes allerede i linje {linje}; hver række skal have sin egen.",
+        "To rækker har samme nøgle (fx samme aktivitet og år). Slet den dobbelte række, eller ret id'en i den ene.",
+    ),
+    ProblemKind(
+        "unknown-reference", "table", "Henvisning til noget, der ikke findes",
+        "{Aktiviteten} '{værdi}' findes ikke i {fil} (kolonnen {kolonne}). Mente du '{forslag}'? Derudover henviser …",
+        "Rækken (eller en sides front matter) henviser til en id, som ikke findes i den tabel, den peger på. "
+        "Ret stavningen (beskeden foreslår den nærmeste id) eller opret rækken. Rækker, der kun fejler på grund "
+        "af samme fejl, nævnes i samme besked og er i orden, når den er rettet.",
+    ),
+    ProblemKind(
+        "missing-cell", "table", "Rækken har for få kolonner",
+        "Rækken har for få eller for mange kolonner (mangler der et komma eller anførselstegn?).",
+        "Rækken har færre celler end overskriftslinjen, typisk fordi et komma mangler, eller en tekst med komma "
+        "ikke står i anførselstegn.",
+    ),
+    ProblemKind(
+        "extra-cell", "table", "Rækken har for mange kolonner",
+        "Rækken har for få eller for mange kolonner (mangler der et komma eller anførselstegn?).",
+        "Rækken har flere celler end overskriftslinjen, typisk fordi en tekst med komma ikke står i anførselstegn.",
+    ),
+    ProblemKind(
+        "blank-row", "table", "Tom række",
+        "Rækken er tom; slet den.",
+        "Der står en tom række i tabellen. Slet den.",
+    ),
+    ProblemKind(
+        "frictionless-error", "table", "Anden fejl fundet af frictionless",
+        "Valideringen fandt en fejl af typen '{type}' her.",
+        "Frictionless fandt en fejl, som Sikker By ikke har en egen besked for; typen er frictionless' navn for den. "
+        "Se frictionless' dokumentation af typen, og ret rækken.",
+    ),
+    ProblemKind(
+        "skeleton-incomplete", "table", "Ny række er ikke udfyldt",
+        "{Aktiviteten/Opfølgningen} er oprettet med 'sikkerby new …' og mangler stadig: {fil} linje {linjer}: {felter}. …",
+        "Rækker lavet med 'sikkerby new' har kilden UDFYLD, indtil de er udfyldt. Udfyld de nævnte felter, skriv "
+        "kilden (dokumentets id og afsnit) i source, og kør 'sikkerby validate' igen.",
+    ),
+    # ------------------------------------------------------------ project rules
+    ProblemKind(
+        "fulfilment-incomplete", "project", "Målopfyldelsen er halvt udfyldt",
+        "Udfyld både opfyldte (criteria_met) og opstillede (criteria_total) succeskriterier, eller lad begge være tomme …",
+        "Kun det ene af criteria_met og criteria_total er udfyldt. Udfyld begge, eller lad begge være tomme, når "
+        "rapporten ikke vurderer målopfyldelsen.",
+    ),
+    ProblemKind(
+        "met-exceeds-total", "project", "Flere opfyldte end opstillede succeskriterier",
+        "Der kan ikke være flere opfyldte ({opfyldt}) end opstillede ({i alt}) succeskriterier.",
+        "criteria_met er større end criteria_total. Tjek tallene i rapporten.",
+    ),
+    # ------------------------------------------------------------ quality warnings
+    ProblemKind(
+        "fulfilment-mismatch", "quality", "Rapportens målopfyldelse passer ikke med målepunkterne",
+        "{aktivitet} {år}: rapporten angiver målopfyldelse {a/b}, men målepunkterne giver {a/b}.",
+        "Rapportens samlede målopfyldelse er en anden end den, målepunkternes egne vurderinger giver. Siderne viser "
+        "målepunkternes tal og nævner rapportens. Tjek rapporten; ret kun, hvis tallene er skrevet forkert af.",
+        "warning",
+    ),
+    ProblemKind(
+        "effect-total-mismatch", "quality", "Samlet effektscore passer ikke med A1–A4",
+        "{aktivitet} {år}: samlet effektscore er angivet som {tal}, men A1+A2+A3+A4 = {dele} = {sum}.",
+        "Den samlede effektscore er ikke summen af de fire delscorer. Tjek rapporten.",
+        "warning",
+    ),
+    ProblemKind(
+        "effect-total-without-scores", "quality", "Samlet effektscore uden delscorer",
+        "{aktivitet} {år}: samlet effektscore {tal} er angivet, men A1–A4 mangler.",
+        "Opfølgningen har en samlet effektscore, men ingen delscorer i effect_scores.csv. Tilføj A1–A4 fra rapporten.",
+        "warning",
+    ),
+    ProblemKind(
+        "effect-scores-incomplete", "quality", "Delscorer mangler",
+        "{aktivitet} {år}: kun {kriterier} er scoret; effektscoren kræver A1–A4.",
+        "Kun nogle af de fire delscorer A1–A4 er udfyldt, så effektscoren kan ikke regnes ud. Tilføj de manglende.",
+        "warning",
+    ),
+    ProblemKind(
+        "budget-unreadable", "quality", "Budgettet kan ikke læses som ét beløb",
+        "{aktivitet}: budgetteksten kan ikke læses som ét årligt beløb: \"{tekst}\".",
+        "Budgetteksten fra kilden kan ikke læses som ét årligt beløb i kroner, så budget_dkk er tom, og siden viser "
+        "teksten. Udfyld budget_dkk, hvis kilden giver ét årligt beløb.",
+        "warning",
+    ),
+    # ------------------------------------------------------------ small numbers
+    ProblemKind(
+        "small-number-text", "disclosure", "Muligt lille antal personer i teksten",
+        "„{tekst}“ kan være et lille antal personer … Omformulér, fx „{markør} unge“.",
+        "En fritekst i den offentlige udgave nævner et antal personer i en form, som ikke kan skjules automatisk "
+        "(fx et interval eller et tal uden 'ud af'). Omformulér, fx til 'få unge' eller 'X ud af 18 unge'.",
+        "warning",
+    ),
+    ProblemKind(
+        "small-number-complement", "disclosure", "Forskellen er et lille antal personer",
+        "„{tekst}“: forskellen {m} − {n} er et lille antal personer (under {grænse}). Omformulér, fx „de fleste af de {m}“.",
+        "Teksten nævner to antal, hvis forskel er et lille antal personer, så det skjulte tal kan regnes ud. Omformulér.",
+        "warning",
+    ),
+    ProblemKind(
+        "small-number-arithmetic", "disclosure", "Skjult tal kan måske regnes ud",
+        "Et lille antal personer er skjult i teksten, men teksten viser også andre antal personer eller procenter …",
+        "Teksten skjuler et lille antal personer, men viser andre tal, som det skjulte tal måske kan regnes ud fra. "
+        "Kontrollér og omformulér.",
+        "warning",
+    ),
+    # ------------------------------------------------------------ content files
+    ProblemKind(
+        "content-symlink", "content-file", "Genvej (symbolsk link) i content/",
+        "Filen/Mappen er en genvej (symbolsk link) … og afvises.",
+        "Genveje læses aldrig, så intet uden for content/ kan blive udgivet. Kopiér indholdet ind i en almindelig fil.",
+    ),
+    ProblemKind(
+        "content-special-file", "content-file", "Ikke en almindelig fil",
+        "Det er ikke en almindelig fil; kun almindelige .md-filer kan være sider.",
+        "En .md i content/ er en særlig fil (fx en pipe eller en enhed). Erstat den med en almindelig tekstfil.",
+    ),
+    ProblemKind(
+        "content-outside", "content-file", "Filen peger uden for content/",
+        "Filen peger uden for content/ og afvises.",
+        "Filens sti fører uden for content/-mappen. Læg filen i content/.",
+    ),
+    ProblemKind(
+        "content-encoding", "content-file", "Siden er ikke UTF-8",
+        "Filen er ikke gemt som UTF-8, så æ, ø og å bliver forkerte. Gem den som UTF-8.",
+        "Siden er gemt i et andet tegnsæt end UTF-8. Gem den som UTF-8 (i Notesblok: 'Gem som' > Kodning 'UTF-8').",
+    ),
+    # ------------------------------------------------------------ front matter
+    ProblemKind(
+        "front-matter-unclosed", "front-matter", "Front matter slutter aldrig",
+        "Front matter begynder med '---' i linje {linje}, men slutter aldrig: tilføj en linje med præcis '---' …",
+        "Front matter åbnes med '---', men der er ingen afsluttende linje med præcis '---'. Tilføj den efter den sidste nøgle.",
+    ),
+    ProblemKind(
+        "front-matter-yaml", "front-matter", "Front matter kan ikke læses",
+        "{forklaring af YAML-fejlen}",
+        "Front matter er ikke gyldig YAML, fx et kolon eller anførselstegn, der skal stå i anførselstegn, eller forkert "
+        "indrykning. Ret linjen, beskeden peger på.",
+    ),
+    ProblemKind(
+        "front-matter-not-mapping", "front-matter", "Front matter er ikke nøgler med værdier",
+        "Front matter skal være nøgler med værdier (fx 'title: Om Sikker By'), men er {type}.",
+        "Mellem de to '---'-linjer skal der stå nøgler med værdier, én pr. linje (fx 'title: Om Sikker By').",
+    ),
+    ProblemKind(
+        "front-matter-duplicate-key", "front-matter", "Nøgle står to gange",
+        "Nøglen '{nøgle}' står to gange i front matter (også i linje {linje}); slet den ene.",
+        "Samme nøgle står to gange, og det er uklart, hvilken værdi der gælder. Slet den ene.",
+    ),
+    ProblemKind(
+        "front-matter-unrecognised", "front-matter", "Noget ligner front matter, men er det ikke",
+        "Linje {linje} ('{tekst}') ligner starten eller slutningen på front matter, men … (eller: nævner 'audience:' …)",
+        "Øverst på siden står noget, der ligner front matter (fx '—' eller en 'audience:'-linje), men som ikke kan "
+        "læses som front matter; siden ville ellers blive offentlig. Skriv front matter mellem to linjer med præcis "
+        "'---', eller skriv '***' for en vandret streg.",
+    ),
+    ProblemKind(
+        "front-matter-type", "front-matter", "Nøglen har forkert type",
+        "{nøgle} skal være tekst/true eller false/en liste, men er {type}. …",
+        "En nøgle, som sitet bruger (title, description, source, focus_area, render_macros, activities, hide), har "
+        "en værdi af forkert type. Ret værdien, som beskeden viser.",
+    ),
+    ProblemKind(
+        "front-matter-template", "front-matter", "Skabelonkode i front matter",
+        "'{nøgle}' indeholder {{ … }} eller {% … %}; tal fra figures kan kun stå i selve teksten, ikke i front matter.",
+        "Levende tal ({{ figures.… }}) kan kun stå i sidens tekst, ikke i front matter. Flyt tallet ned i teksten.",
+    ),
+    ProblemKind(
+        "audience-key", "front-matter", "Nøgle ligner 'audience'",
+        "Nøglen '{nøgle}' ligner 'audience', men kun 'audience' (med små bogstaver) bestemmer, om siden er intern. …",
+        "En nøgle ligner 'audience' (fx 'Audience' eller 'audiance'), men kun 'audience' tæller; siden bygges ikke, "
+        "før det er rettet. Skriv 'audience: internal' eller 'audience: public'.",
+    ),
+    ProblemKind(
+        "audience-invalid", "front-matter", "Ugyldig målgruppe",
+        "audience skal være 'public' eller 'internal', men er {værdi}. Siden bygges ikke, før det er rettet, …",
+        "Værdien af 'audience' er hverken 'internal' eller 'public', så det er uklart, hvem siden er for; siden bygges "
+        "ikke, før det er rettet.",
+    ),
+    # ------------------------------------------------------------ navigation
+    ProblemKind(
+        "nav-section", "navigation", "Ukendt eller forkert sektion",
+        "section '{sektion}' findes ikke; brug en af: program, resultater, om, intern. (eller: 'intern' kun for interne sider)",
+        "section placerer siden i menuen og skal være program, resultater, om eller intern; 'intern' kun for sider med "
+        "'audience: internal'.",
+    ),
+    ProblemKind(
+        "nav-order", "navigation", "nav_order er ikke et helt tal",
+        "nav_order skal være et helt tal (fx 10), men er '{værdi}'.",
+        "nav_order bestemmer sidens plads i menuen og skal være et helt tal.",
+    ),
+    ProblemKind(
+        "nav-title", "navigation", "nav_title er ikke en tekst",
+        "nav_title skal være en tekst (menupunktets navn).",
+        "nav_title er menupunktets navn og skal være en tekst, der ikke er tom.",
+    ),
+    # ------------------------------------------------------------ live figures
+    ProblemKind(
+        "live-figure-expression", "live-figure", "Skabelonkode, der ikke er et tal",
+        "'{udtryk}' er ikke tilladt: kun tal som {{ figures.aktiviteter }} kan bruges (se listen over tal til redaktører).",
+        "Siderne må kun indeholde levende tal som {{ figures.aktiviteter }}, ikke anden skabelonkode. "
+        "Se listen over tal til redaktører.",
+    ),
+    ProblemKind(
+        "live-figure-unknown", "live-figure", "Ukendt tal",
+        "Tallet '{navn}' findes ikke. Mente du '{forslag}'?",
+        "Navnet efter figures. er ikke et af de tal, sitet kan indsætte. Se listen over tal til redaktører.",
+    ),
+    ProblemKind(
+        "live-figure-year", "live-figure", "Intet tal for året",
+        "Der er ingen effektopfølgning for {år} (der er: {år}).",
+        "Tallet er bedt om for et år, der ikke har en effektopfølgning. Brug et af de nævnte år.",
+    ),
+    ProblemKind(
+        "live-figure-filter", "live-figure", "Filteret er ikke tilladt",
+        "Filteret '{filter}' er ikke tilladt (tilladt: {filtre}).",
+        "Et levende tal må kun have de nævnte filtre efter '|'. Fjern eller ret filteret.",
+    ),
+    ProblemKind(
+        "live-figure-opt-in", "live-figure", "Siden har ikke slået levende tal til",
+        "Siden bruger tal fra figures, men mangler 'render_macros: true' i front matter.",
+        "Levende tal udfyldes kun på sider med 'render_macros: true' i front matter. Tilføj linjen.",
+    ),
+    # ------------------------------------------------------------ news
+    ProblemKind(
+        "news-title", "news", "Nyheden mangler en titel",
+        "Nyheden mangler en titel: skriv fx 'title: \"Sikker By ugen\"' i front matter.",
+        "En nyhed skal have en titel i front matter.",
+    ),
+    ProblemKind(
+        "news-date", "news", "Nyheden mangler en gyldig dato",
+        "Nyheden skal have en dato som 'date: 2026-11-22' (år-måned-dag), men datoen {mangler/er '…'}.",
+        "En nyhed skal have en dato i front matter på formen år-måned-dag, fx 'date: 2026-11-22'.",
+    ),
+    ProblemKind(
+        "news-categories", "news", "Kategorierne er ikke en liste af tekster",
+        "categories skal være en liste af tekster, fx 'categories: [Effektopfølgning]'.",
+        "categories skal være en liste af tekster i firkantede parenteser, fx 'categories: [Effektopfølgning]'.",
+    ),
+    ProblemKind(
+        "news-description", "news", "Nyheden mangler en beskrivelse",
+        "Nyheden mangler en kort beskrivelse (description), som vises i oversigten, i feedet og ved deling.",
+        "En nyhed skal have en kort beskrivelse (description) i front matter; den vises i oversigten, i feedet og ved deling.",
+    ),
+    ProblemKind(
+        "news-filename", "news", "Filnavnet kan ikke bruges som adresse",
+        "Filnavnet giver adressen '{adresse}', som ikke kan bruges (eller: samme adresse som {fil}); giv filen et andet navn.",
+        "Nyhedens adresse laves af filnavnet. Den må ikke være tom, et reserveret ord eller den samme som en anden "
+        "nyheds. Giv filen et andet navn.",
+    ),
+    # ------------------------------------------------------------ audit of the built site
+    ProblemKind(
+        "third-party-host", "audit", "Tredjepartsvært nævnt",
+        "Filen nævner en tredjepartsvært: {vært}",
+        "En fil i det byggede site nævner en server hos en tredjepart (fx et CDN eller en skrifttypetjeneste). "
+        "Siderne må ikke hente noget udefra (GDPR); det skyldes typisk en tekst eller et link i data eller content. "
+        "Fjern adressen.",
+    ),
+    ProblemKind(
+        "third-party-request", "audit", "Siden henter noget fra en anden server",
+        "Siden henter en ressource fra en anden server.",
+        "En side, et stylesheet eller en SVG indlæser et billede, et script eller en skrifttype fra en anden server. "
+        "Læg filen i sitet selv, eller fjern den.",
+    ),
+    ProblemKind(
+        "internal-leak", "audit", "Intern værdi i den offentlige udgave",
+        "Intern værdi fundet i den offentlige udgave: \"{værdi}\"",
+        "En tekst, der kun må stå i den interne udgave, er fundet i den offentlige. Bygningen stopper, og intet "
+        "udgives. Tjek 'audience' på rækken eller siden, som teksten kommer fra.",
+    ),
+    ProblemKind(
+        "unsafe-tooltip", "audit", "Markup i et title-attribut",
+        "Et title-attribut indeholder markup; Materials tooltips ville vise det som HTML.",
+        "Et title-attribut (tooltip) indeholder HTML-markup, som ville blive vist som HTML. Fjern '<' og '>' fra teksten.",
+    ),
+    ProblemKind(
+        "unrendered-template", "audit", "Skabelonkode, der ikke blev udfyldt",
+        "Siden indeholder {{ … }} eller {% … %}, som ikke blev udfyldt.",
+        "Der står skabelonkode ({{ … }} eller {% … %}) på en færdig side. Skriv den som almindelig tekst, eller brug "
+        "et levende tal på en side med 'render_macros: true'.",
+    ),
+)
+
+KINDS: dict[str, ProblemKind] = {kind.code: kind for kind in CATALOGUE}
+
+
+class UnknownProblemKind(ValueError):
+    """A problem of a kind the catalogue does not describe: a programming error, never an editor's."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +453,17 @@ class Problem:
     field: str | None = None
     severity: Severity = "error"
     subject: str | None = None  # the activity (or other record) a warning is about
+
+    def __post_init__(self) -> None:
+        entry = KINDS.get(self.kind)
+        if entry is None:
+            raise UnknownProblemKind(f"problem kind {self.kind!r} is not in sikkerby_build.problems.CATALOGUE")
+        if entry.severity != self.severity:
+            raise UnknownProblemKind(f"problem kind {self.kind!r} is a {entry.severity}, not a {self.severity}")
+
+    @property
+    def entry(self) -> ProblemKind:
+        return KINDS[self.kind]
 
     def location(self) -> str:
         parts = [self.file]
@@ -91,3 +518,54 @@ class ValidationFailed(Exception):
     def __init__(self, report: Report):
         super().__init__(report.render())
         self.report = report
+
+
+# ---------------------------------------------------------------- the README's list of kinds
+
+README_START = "<!-- problem-kinds:start (generated by python -m sikkerby_build.problems --update README.md) -->"
+README_END = "<!-- problem-kinds:end -->"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table() -> str:
+    """The catalogue as the README shows it: one table, grouped, every kind once."""
+    lines = ["| kind | gruppe | alvor | titel | hvad er galt, og hvordan det rettes |", "|---|---|---|---|---|"]
+    for group, label in GROUPS.items():
+        for kind in (k for k in CATALOGUE if k.group == group):
+            severity = "fejl" if kind.severity == "error" else "advarsel"
+            lines.append(f"| `{kind.code}` | {label} | {severity} | {_cell(kind.title)} | {_cell(kind.description)} |")
+    return "\n".join(lines) + "\n"
+
+
+def readme_section(readme: str) -> str:
+    """The generated part of ``readme`` (between the markers); ValueError when the markers are missing."""
+    start, end = readme.find(README_START), readme.find(README_END)
+    if start < 0 or end < start:
+        raise ValueError(f"the README has no '{README_START}' … '{README_END}' markers")
+    return readme[start + len(README_START) : end].strip("\n") + "\n"
+
+
+def update_readme(readme: str) -> str:
+    readme_section(readme)  # the markers must be there
+    start, end = readme.index(README_START) + len(README_START), readme.index(README_END)
+    return readme[:start] + "\n" + markdown_table() + readme[end:]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["--update"] and len(args) == 2:
+        path = Path(args[1])
+        path.write_text(update_readme(path.read_text(encoding="utf-8")), encoding="utf-8")
+        return 0
+    if args:
+        print("brug: python -m sikkerby_build.problems [--update README.md]", file=sys.stderr)
+        return 2
+    sys.stdout.write(markdown_table())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

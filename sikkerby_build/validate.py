@@ -406,7 +406,7 @@ def _frictionless_message(
     field_name = getattr(error, "field_name", None)
     if kind == "type-error":
         wanted = TYPE_NAMES.get(field_types.get(field_name or "", ""), "den rigtige type")
-        return kind, f"'{cell}' er ikke {wanted}."
+        return "type-error", f"'{cell}' er ikke {wanted}."
     if kind == "constraint-error":
         match = _CONSTRAINT.search(note)
         name, limit = (match.group(1), match.group(2)) if match else ("", "")
@@ -434,16 +434,19 @@ def _frictionless_message(
             )
         if name == "unique":
             return "duplicate-value", f"'{cell}' forekommer mere end én gang; værdien skal være unik."
-        return kind, f"'{cell}' overholder ikke reglen '{name}' i skemaet."
+        return "constraint-error", f"'{cell}' overholder ikke reglen '{name}' i skemaet."
     if kind == "primary-key":
         position = _POSITION.search(note)
         where = f" i linje {lines(file, int(position.group(1)))}" if position else " i en tidligere række"
         return "duplicate-id", f"Id'en findes allerede{where}; hver række skal have sin egen."
-    if kind in {"missing-cell", "extra-cell"}:
-        return kind, "Rækken har for få eller for mange kolonner (mangler der et komma eller anførselstegn?)."
+    cells = "Rækken har for få eller for mange kolonner (mangler der et komma eller anførselstegn?)."
+    if kind == "missing-cell":
+        return "missing-cell", cells
+    if kind == "extra-cell":
+        return "extra-cell", cells
     if kind == "blank-row":
-        return kind, "Rækken er tom; slet den."
-    return kind, f"Valideringen fandt en fejl af typen '{kind}' her."
+        return "blank-row", "Rækken er tom; slet den."
+    return "frictionless-error", f"Valideringen fandt en fejl af typen '{kind}' her."  # one catalogued kind for the rest
 
 
 @dataclass
