@@ -18,6 +18,7 @@ from typing import Any
 import plotly.graph_objects as go
 from markupsafe import Markup, escape
 
+from . import danish
 from .disclosure import Suppressed
 
 PALETTE = {"primary": "#1a5a96", "secondary": "#c05a00", "target": "#2e7d32", "muted": "#5f6b76"}
@@ -26,7 +27,7 @@ _LAYOUT = dict(
     margin=dict(l=56, r=16, t=24, b=56),
     height=340,
     legend=dict(orientation="h", y=-0.2),
-    separators=", ",  # Danish: decimal comma, space as thousands separator
+    separators=danish.PLOTLY_SEPARATORS,  # the Danish format of danish.number: decimal comma, period between thousands
 )
 
 
@@ -100,13 +101,6 @@ def category_axis(labels: list[str], width: int = 14, **extra: Any) -> dict[str,
     return {"type": "category", "tickmode": "array", "tickvals": labels, "ticktext": wrapped, "tickangle": 0, **extra}
 
 
-def fmt_number(value: float | None, decimals: int = 0) -> str:
-    if value is None:
-        return "–"
-    text = f"{value:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
-    return text
-
-
 def _plotted(value: Any) -> float | None:
     """A suppressed count is a gap in the drawing (its table cell and hover text say "<5")."""
     return None if isinstance(value, Suppressed) else value
@@ -115,7 +109,7 @@ def _plotted(value: Any) -> float | None:
 def _said(value: Any) -> str:
     if isinstance(value, Suppressed):
         return str(value)
-    return fmt_number(value, 1 if value % 1 else 0)
+    return danish.number(value, 1 if value % 1 else 0)
 
 
 def measurement_chart(chart_id: str, activity_name: str, year: int, rows: list[dict[str, Any]], source: str) -> Chart | None:
@@ -199,9 +193,9 @@ def goal_chart(goal: dict[str, Any], status_label: str) -> Chart:
     unit = goal.get("unit") or ""
     if goal["observations"]:
         base = min(goal["observations"], key=lambda o: o["year"])
-        summary = f"Baseline {base['year']}: {fmt_number(base['value'], 2 if base['value'] % 1 else 0)} {unit} ({base['series']})."
+        summary = f"Baseline {base['year']}: {danish.number(base['value'], 2 if base['value'] % 1 else 0)} {unit} ({base['series']})."
         if target is not None and deadline is not None:
-            summary += f" Målet er {fmt_number(target, 2 if target % 1 else 0)} {unit} senest {deadline}."
+            summary += f" Målet er {danish.number(target, 2 if target % 1 else 0)} {unit} senest {deadline}."
         if missing:
             summary += f" Der er ikke indberettet data for {missing[0]}–{missing[-1]}; status: {status_label.lower()}."
         else:
@@ -238,7 +232,7 @@ def budget_effect_chart(points: list[dict[str, Any]]) -> Chart | None:
     biggest = max(points, key=lambda p: p["budget_dkk"])
     summary = (
         f"{len(points)} scorede aktiviteter med et oplyst årligt budget. Højeste effektscore: {top['name']} "
-        f"({top['score']} af 20). Største budget: {biggest['name']} ({fmt_number(biggest['budget_dkk'] / 1e6, 1)} mio. kr., "
+        f"({top['score']} af 20). Største budget: {biggest['name']} ({danish.number(biggest['budget_dkk'] / 1e6, 1)} mio. kr., "
         f"effektscore {biggest['score']})."
     )
     return Chart(
@@ -373,7 +367,7 @@ def years_fulfilment_chart(by_year: dict[int, Any]) -> Chart | None:
         hovertemplate="%{x}: %{y} % (%{text})<extra></extra>",
     )  # fmt: skip
     summary = "Andel opfyldte succeskriterier pr. år: " + "; ".join(
-        f"{y}: {fmt_number(by_year[y].share_met * 100)} % ({by_year[y].criteria_met} af {by_year[y].criteria_total})" for y in years
+        f"{y}: {danish.percent(by_year[y].share_met)} ({by_year[y].criteria_met} af {by_year[y].criteria_total})" for y in years
     ) + "."
     return Chart(
         id="chart-maalopfyldelse-pr-aar",
@@ -402,7 +396,7 @@ def years_score_chart(scores_by_year: dict[int, list[int]]) -> Chart | None:
     for i, y in enumerate(years):
         fig.add_bar(name=str(y), x=[str(b) for b in bins], y=[scores_by_year[y].count(b) for b in bins], marker_color=colours[i % len(colours)])
     summary = "Samlede effektscorer pr. år: " + "; ".join(
-        f"{y}: {len(scores_by_year[y])} aktiviteter, median {fmt_number(statistics_median(scores_by_year[y]), 1)}" for y in years
+        f"{y}: {len(scores_by_year[y])} aktiviteter, median {danish.number(statistics_median(scores_by_year[y]), 1)}" for y in years
     ) + "."
     return Chart(
         id="chart-effektscorer-pr-aar",
@@ -579,14 +573,14 @@ def _sketch_y_ticks(f: _SketchFrame, out: list[str]) -> None:
     while tick <= high + 1e-9:
         y = f.sy(tick)
         out.append(f'<line x1="{f.left}" x2="{f.left + f.plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e4e8ec"/>')
-        out.append(f'<text x="{f.left - 6}" y="{y + 4:.1f}" text-anchor="end">{escape(fmt_number(tick, 0 if step >= 1 else 1))}</text>')
+        out.append(f'<text x="{f.left - 6}" y="{y + 4:.1f}" text-anchor="end">{escape(danish.number(tick, 0 if step >= 1 else 1))}</text>')
         tick += step
     if f.two_axes:
         low2, high2 = f.ranges["yaxis2"]
         step2 = _nice_step(high2 - low2)
         tick = low2
         while tick <= high2 + 1e-9:
-            out.append(f'<text x="{f.left + f.plot_w + 6}" y="{f.sy(tick, "yaxis2") + 4:.1f}">{escape(fmt_number(tick))}</text>')
+            out.append(f'<text x="{f.left + f.plot_w + 6}" y="{f.sy(tick, "yaxis2") + 4:.1f}">{escape(danish.number(tick))}</text>')
             tick += step2
     out.append(f'<line x1="{f.left}" x2="{f.left + f.plot_w}" y1="{f.top + f.plot_h}" y2="{f.top + f.plot_h}" stroke="{_AXIS}"/>')
 
@@ -597,7 +591,7 @@ def _sketch_x_labels(f: _SketchFrame, out: list[str]) -> None:
         xstep = _nice_step(f.x_high - f.x_low)
         tick = f.x_low
         while tick <= f.x_high + 1e-9:
-            out.append(f'<text x="{f.sx(tick):.1f}" y="{f.top + f.plot_h + 16}" text-anchor="middle">{escape(fmt_number(tick, 0 if xstep >= 1 else 1))}</text>')
+            out.append(f'<text x="{f.sx(tick):.1f}" y="{f.top + f.plot_h + 16}" text-anchor="middle">{escape(danish.number(tick, 0 if xstep >= 1 else 1))}</text>')
             tick += xstep
     else:
         for c in f.categories:

@@ -43,6 +43,13 @@ def effect_score(parts: dict[str, int]) -> EffectScore:
 # ---------------------------------------------------------------- fulfilment
 
 
+def share_met(met: int | None, total: int | None) -> float | None:
+    """The share of success criteria met (0–1), or None when no criterion could be assessed.
+
+    The one place this share is computed: fulfilments, years, summaries and the explorer use it."""
+    return met / total if met is not None and total else None
+
+
 @dataclass(frozen=True)
 class Fulfilment:
     met: int | None
@@ -51,6 +58,10 @@ class Fulfilment:
     @property
     def assessable(self) -> bool:
         return self.met is not None and self.total is not None and self.total > 0
+
+    @property
+    def share(self) -> float | None:
+        return share_met(self.met, self.total) if self.assessable else None
 
 
 def fulfilment_from_rows(rows: Iterable[Row]) -> Fulfilment:
@@ -300,7 +311,7 @@ class Summary:
 
     @property
     def share_met(self) -> float | None:
-        return self.criteria_met / self.criteria_total if self.criteria_total else None
+        return share_met(self.criteria_met, self.criteria_total)
 
     @property
     def score_median(self) -> float | None:
@@ -350,7 +361,7 @@ class YearFigures:
 
     @property
     def share_met(self) -> float | None:
-        return self.criteria_met / self.criteria_total if self.criteria_total else None
+        return share_met(self.criteria_met, self.criteria_total)
 
 
 def year_figures(year: int | None, followups: list[Row]) -> YearFigures:
@@ -382,8 +393,7 @@ class YearResult:
 
     @property
     def share_met(self) -> float | None:
-        f = self.fulfilment
-        return f.met / f.total if f.assessable and f.total else None  # type: ignore[operator]
+        return self.fulfilment.share
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,7 @@ from typing import Any
 
 from markupsafe import escape
 
+from . import danish
 from .problems import Problem
 
 DEFAULT_THRESHOLD = 5
@@ -123,7 +124,7 @@ class Interval(Suppressed):
     high: int = 0
 
     def __str__(self) -> str:
-        return f"{_thousands(self.low)}–{_thousands(self.high)}"
+        return f"{danish.number(self.low)}–{danish.number(self.high)}"
 
     @property
     def bounds(self) -> tuple[int, int]:
@@ -131,10 +132,6 @@ class Interval(Suppressed):
 
 
 Count = int | float | Suppressed | None
-
-
-def _thousands(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
 
 
 def is_person_unit(unit: str | None) -> bool:

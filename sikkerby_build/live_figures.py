@@ -17,8 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from . import compute
-from .charts import fmt_number
+from . import compute, danish
 from .load import ContentPage
 from .problems import Problem
 
@@ -53,7 +52,7 @@ _REFERENCE = re.compile(
 
 
 def _year_values(y: compute.YearFigures) -> dict[str, Any]:
-    share = f"{fmt_number(y.share_met * 100)} %" if y.share_met is not None else "–"
+    share = danish.percent(y.share_met)
     median = y.score_median
     return {
         "opfoelgningsaar": y.year if y.year is not None else "–",
@@ -63,7 +62,7 @@ def _year_values(y: compute.YearFigures) -> dict[str, Any]:
         "kriterier_opfyldt": y.criteria_met,
         "kriterier_i_alt": y.criteria_total,
         "andel_opfyldt": share,
-        "median_effektscore": fmt_number(median, 1 if median % 1 else 0) if median is not None else "–",
+        "median_effektscore": danish.number(median, 1 if median % 1 else 0) if median is not None else "–",
     }
 
 

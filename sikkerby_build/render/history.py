@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import charts, compute
-from ..charts import change_text, fmt_number
+from .. import charts, compute, danish
+from ..charts import change_text
 from ..disclosure import Suppressed
 from ..sanitize import plain_text
 
@@ -24,7 +24,7 @@ def signed(delta: float | None, decimals: int = 0) -> str:
         return ""
     if round(delta, decimals) == 0:
         return "±0"
-    text = fmt_number(abs(delta), decimals)
+    text = danish.number(abs(delta), decimals)
     return ("+" if delta > 0 else "−") + text
 
 
@@ -72,7 +72,7 @@ def _value_text(cell: compute.MeasuredValue) -> str:
     if isinstance(cell.value, Suppressed):
         number = str(cell.value)
     elif cell.value is not None:
-        number = fmt_number(cell.value, 2 if cell.value % 1 else 0)
+        number = danish.number(cell.value, 2 if cell.value % 1 else 0)
     else:
         text = plain_text(cell.text or "")
         return text if len(text) <= 120 else text[:117].rstrip() + " …"
@@ -131,10 +131,18 @@ def explorer_years(activity: dict[str, Any]) -> dict[str, str]:
 
 
 def explorer_row(activity: dict[str, Any]) -> dict[str, Any]:
-    """An explorer row's history: per-year ``data-*`` values and the change at its latest follow-up."""
+    """An explorer row's history: per-year ``data-*`` values, the change at its latest follow-up and
+    the latest share of criteria met (``rank``, -1 when not assessable)."""
     past = activity.get("history") or []
     delta = past[-1].score_delta if past else None
-    return {"years": explorer_years(activity), "change": "" if delta is None else str(delta), "change_text": signed(delta)}
+    latest = activity.get("latest")
+    share = latest["fulfilment"].share if latest else None
+    return {
+        "years": explorer_years(activity),
+        "change": "" if delta is None else str(delta),
+        "change_text": signed(delta),
+        "rank": -1 if share is None else share,  # sorts by the latest share of criteria met
+    }
 
 
 # ---------------------------------------------------------------- results across years
@@ -151,11 +159,11 @@ def year_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
                 "followed_up": y.followed_up,
                 "scored": y.scored,
                 "criteria": f"{y.criteria_met} af {y.criteria_total}" if y.criteria_total else "–",
-                "share": "–" if y.share_met is None else f"{fmt_number(y.share_met * 100)} %",
+                "share": danish.percent(y.share_met),
                 "share_change": ""
                 if previous is None or previous.share_met is None or y.share_met is None
                 else signed((y.share_met - previous.share_met) * 100) + " procentpoint",
-                "median": "–" if y.score_median is None else fmt_number(y.score_median, 1 if y.score_median % 1 else 0),
+                "median": "–" if y.score_median is None else danish.number(y.score_median, 1 if y.score_median % 1 else 0),
             }
         )
         previous = y

@@ -18,23 +18,10 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from .. import compute
-from ..charts import fmt_number
+from .. import compute, danish
 from ..citations import cite
 from ..sanitize import markdown_to_safe_html, neutralize_text, plain_text, tooltip_text
 from . import urls
-
-
-def fmt_dkk(value: float | None) -> str:
-    if value is None:
-        return "Ikke oplyst"
-    if value >= 1_000_000:
-        return f"{fmt_number(value / 1e6, 1)} mio. kr."
-    return f"{fmt_number(value)} kr."
-
-
-def fmt_share(value: float | None) -> str:
-    return "–" if value is None else f"{fmt_number(value * 100)} %"
 
 
 def finalize(value: object) -> object:
@@ -99,9 +86,9 @@ def environment(templates: Path) -> Environment:
     env.filters["trusted_markdown"] = trusted_markdown
     env.filters["attr"] = attribute
     env.filters["tooltip"] = tooltip_text
-    env.filters["dkk"] = fmt_dkk
-    env.filters["share"] = fmt_share
-    env.filters["num"] = fmt_number
+    env.filters["dkk"] = danish.kroner  # every number on a page is written by danish.py
+    env.filters["share"] = danish.percent
+    env.filters["num"] = danish.number
     env.filters["fulfilment"] = compute.format_fulfilment
     env.filters["oneline"] = lambda text: " ".join(str(text or "").split())
     env.filters["cite"] = cite_source

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ... import charts, keyfigures
+from ... import danish, keyfigures
 from ...charts import PALETTE, Chart, _fig, _Figure, _plotted, _said
 from ...disclosure import Suppressed
 from ...keyfigures import Comparison, KeyFigures
@@ -40,8 +40,8 @@ def _text(value: Any) -> str:
 
 
 def _change_cells(c: keyfigures.Change) -> list[Any]:
-    percent = "ny" if c.new else ("–" if c.percent is None else ("+" if c.percent > 0 else "") + charts.fmt_number(c.percent, 1) + " %")
-    absolute = "–" if c.absolute is None else ("+" if c.absolute > 0 else "") + charts.fmt_number(c.absolute)
+    percent = "ny" if c.new else ("–" if c.percent is None else ("+" if c.percent > 0 else "") + danish.number(c.percent, 1) + " %")
+    absolute = "–" if c.absolute is None else ("+" if c.absolute > 0 else "") + danish.number(c.absolute)
     return [c.current, "–" if c.previous is None else c.previous, absolute, percent]
 
 
@@ -77,7 +77,7 @@ def comparison_chart(chart_id: str, title: str, comparison: Comparison | None, l
     if total.previous is not None:
         summary += f" mod {_text(total.previous)} i samme periode {comparison.year - 1}"
         if total.percent is not None:
-            summary += f" ({'+' if total.percent > 0 else ''}{charts.fmt_number(total.percent, 1)} %)"
+            summary += f" ({'+' if total.percent > 0 else ''}{danish.number(total.percent, 1)} %)"
     else:
         summary += f"; der er ingen tal for {comparison.year - 1} at sammenligne med"
     biggest = max((c for c in comparison.lines if not isinstance(c.current, Suppressed)), key=lambda c: c.current or 0, default=None)
