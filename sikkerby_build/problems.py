@@ -30,6 +30,7 @@ class ProblemKind:
     template: str  # Danish: the shape of the message; {placeholders} stand for what varies
     description: str  # Danish: what is wrong and how an editor fixes it
     severity: Severity = "error"
+    variants: tuple[str, ...] = ()  # other message templates of the same kind (another file, another case)
 
 
 GROUPS: dict[str, str] = {
@@ -56,6 +57,7 @@ CATALOGUE: tuple[ProblemKind, ...] = (
         "Filen findes ikke, men er nævnt i datapackage.json.",
         "En CSV-fil, som datapackage.json nævner (eller datapackage.json selv), findes ikke i datamappen. "
         "Læg filen på plads med præcis det navn, eller ret stien ('path') i datapackage.json.",
+        variants=("datapackage.json findes ikke i datamappen {mappe}.",),
     ),
     ProblemKind(
         "byte-order-mark", "data-file", "Usynligt BOM-tegn først i filen",
@@ -65,9 +67,10 @@ CATALOGUE: tuple[ProblemKind, ...] = (
     ),
     ProblemKind(
         "encoding-error", "data-file", "Filen er ikke UTF-8",
-        "Filen er ikke gemt som UTF-8 (… æ, ø og å bliver forkerte). " + _EXCEL,
+        "Filen er ikke gemt som UTF-8 (den ligner Latin-1/Windows-1252, så æ, ø og å bliver forkerte). " + _EXCEL,
         "Filen er gemt i et andet tegnsæt (typisk Latin-1/Windows-1252), så æ, ø og å ville blive forkerte. "
         "Linjen viser det første tegn, der ikke kan læses. " + _EXCEL,
+        variants=("Filen er ikke gemt som UTF-8.",),  # datapackage.json
     ),
     ProblemKind(
         "empty-file", "data-file", "Filen er tom",
@@ -81,7 +84,7 @@ CATALOGUE: tuple[ProblemKind, ...] = (
     ),
     ProblemKind(
         "header-mismatch", "data-file", "Overskriftslinjen passer ikke til skemaet",
-        "Overskriftslinjen passer ikke til skemaet i datapackage.json (mangler: {felter}; ukendte: {felter}). Forventet: {kolonner}",
+        "Overskriftslinjen passer ikke til skemaet i datapackage.json ({mangler: …; ukendte: …}). Forventet: {kolonner}",
         "Kolonnerne i første linje skal hedde og stå præcis som felterne i datapackage.json. "
         "Beskeden siger, hvilke kolonner der mangler, er ukendte eller står i forkert rækkefølge.",
     ),
@@ -110,6 +113,7 @@ CATALOGUE: tuple[ProblemKind, ...] = (
         "datapackage.json beskriver ikke en gyldig datapakke (fejltype '{type}'); tjek felttyper og nøgler i skemaerne.",
         "Frictionless kan ikke bruge skemaet, selv om filen er gyldig JSON. Tjek felttyper, begrænsninger "
         "('constraints') og nøgler i skemaerne mod Table Schema-standarden.",
+        variants=("Datapakken kunne ikke valideres (fejltype '{type}').",),
     ),
     # ------------------------------------------------------------ table contents
     ProblemKind(
@@ -161,7 +165,7 @@ CATALOGUE: tuple[ProblemKind, ...] = (
     ),
     ProblemKind(
         "unknown-reference", "table", "Henvisning til noget, der ikke findes",
-        "{Aktiviteten} '{værdi}' findes ikke i {fil} (kolonnen {kolonne}). Mente du '{forslag}'? Derudover henviser …",
+        "{Aktiviteten} '{værdi}' findes ikke i {fil}{ (kolonnen …). Mente du '…'? Derudover henviser … til samme …}",
         "Rækken (eller en sides front matter) henviser til en id, som ikke findes i den tabel, den peger på. "
         "Ret stavningen (beskeden foreslår den nærmeste id) eller opret rækken. Rækker, der kun fejler på grund "
         "af samme fejl, nævnes i samme besked og er i orden, når den er rettet.",
@@ -190,14 +194,17 @@ CATALOGUE: tuple[ProblemKind, ...] = (
     ),
     ProblemKind(
         "skeleton-incomplete", "table", "Ny række er ikke udfyldt",
-        "{Aktiviteten/Opfølgningen} er oprettet med 'sikkerby new …' og mangler stadig: {fil} linje {linjer}: {felter}. …",
+        "{Aktiviteten '…' er oprettet med 'sikkerby new activity' og mangler stadig}: {fil linje …: felter}. Udfyld felterne, "
+        "og skriv kilden i source i stedet for UDFYLD (dokumentets id og afsnit, fx '003 Sjakket (SOF) / MÅLOPFYLDELSE'); "
+        "kør så 'sikkerby validate' igen.",
         "Rækker lavet med 'sikkerby new' har kilden UDFYLD, indtil de er udfyldt. Udfyld de nævnte felter, skriv "
         "kilden (dokumentets id og afsnit) i source, og kør 'sikkerby validate' igen.",
     ),
     # ------------------------------------------------------------ project rules
     ProblemKind(
         "fulfilment-incomplete", "project", "Målopfyldelsen er halvt udfyldt",
-        "Udfyld både opfyldte (criteria_met) og opstillede (criteria_total) succeskriterier, eller lad begge være tomme …",
+        "Udfyld både opfyldte (criteria_met) og opstillede (criteria_total) succeskriterier, eller lad begge være tomme, "
+        "når målopfyldelsen ikke kan vurderes.",
         "Kun det ene af criteria_met og criteria_total er udfyldt. Udfyld begge, eller lad begge være tomme, når "
         "rapporten ikke vurderer målopfyldelsen.",
     ),
@@ -209,26 +216,26 @@ CATALOGUE: tuple[ProblemKind, ...] = (
     # ------------------------------------------------------------ quality warnings
     ProblemKind(
         "fulfilment-mismatch", "quality", "Rapportens målopfyldelse passer ikke med målepunkterne",
-        "{aktivitet} {år}: rapporten angiver målopfyldelse {a/b}, men målepunkterne giver {a/b}.",
+        "{aktivitet år}: rapporten angiver målopfyldelse {a/b}, men målepunkterne giver {a/b}.",
         "Rapportens samlede målopfyldelse er en anden end den, målepunkternes egne vurderinger giver. Siderne viser "
         "målepunkternes tal og nævner rapportens. Tjek rapporten; ret kun, hvis tallene er skrevet forkert af.",
         "warning",
     ),
     ProblemKind(
         "effect-total-mismatch", "quality", "Samlet effektscore passer ikke med A1–A4",
-        "{aktivitet} {år}: samlet effektscore er angivet som {tal}, men A1+A2+A3+A4 = {dele} = {sum}.",
+        "{aktivitet år}: samlet effektscore er angivet som {tal}, men A1+A2+A3+A4 = {dele} = {sum}.",
         "Den samlede effektscore er ikke summen af de fire delscorer. Tjek rapporten.",
         "warning",
     ),
     ProblemKind(
         "effect-total-without-scores", "quality", "Samlet effektscore uden delscorer",
-        "{aktivitet} {år}: samlet effektscore {tal} er angivet, men A1–A4 mangler.",
+        "{aktivitet år}: samlet effektscore {tal} er angivet, men A1–A4 mangler.",
         "Opfølgningen har en samlet effektscore, men ingen delscorer i effect_scores.csv. Tilføj A1–A4 fra rapporten.",
         "warning",
     ),
     ProblemKind(
         "effect-scores-incomplete", "quality", "Delscorer mangler",
-        "{aktivitet} {år}: kun {kriterier} er scoret; effektscoren kræver A1–A4.",
+        "{aktivitet år}: kun {kriterier} er scoret; effektscoren kræver A1–A4.",
         "Kun nogle af de fire delscorer A1–A4 er udfyldt, så effektscoren kan ikke regnes ud. Tilføj de manglende.",
         "warning",
     ),
@@ -263,8 +270,10 @@ CATALOGUE: tuple[ProblemKind, ...] = (
     # ------------------------------------------------------------ content files
     ProblemKind(
         "content-symlink", "content-file", "Genvej (symbolsk link) i content/",
-        "Filen/Mappen er en genvej (symbolsk link) … og afvises.",
+        "Filen er en genvej (symbolsk link) og afvises, så intet uden for content/ kan blive udgivet. "
+        "Kopiér indholdet ind i en almindelig fil.",
         "Genveje læses aldrig, så intet uden for content/ kan blive udgivet. Kopiér indholdet ind i en almindelig fil.",
+        variants=("Mappen er en genvej (symbolsk link) til et andet sted og læses ikke. Læg indholdet som almindelige filer i content/.",),
     ),
     ProblemKind(
         "content-special-file", "content-file", "Ikke en almindelig fil",
@@ -305,10 +314,16 @@ CATALOGUE: tuple[ProblemKind, ...] = (
     ),
     ProblemKind(
         "front-matter-unrecognised", "front-matter", "Noget ligner front matter, men er det ikke",
-        "Linje {linje} ('{tekst}') ligner starten eller slutningen på front matter, men … (eller: nævner 'audience:' …)",
+        "Linje {linje} ('{tekst}') ligner starten eller slutningen på front matter, men siden har ingen front matter, der kan "
+        "læses. Front matter skal stå øverst mellem to linjer med præcis '---' (tre almindelige bindestreger). Er linjen en "
+        "vandret streg, så skriv '***'.",
         "Øverst på siden står noget, der ligner front matter (fx '—' eller en 'audience:'-linje), men som ikke kan "
         "læses som front matter; siden ville ellers blive offentlig. Skriv front matter mellem to linjer med præcis "
         "'---', eller skriv '***' for en vandret streg.",
+        variants=(
+            "Linje {linje} nævner 'audience:', men står ikke i front matter, så siden ville blive offentlig. Skriv front matter "
+            "øverst: en linje '---', 'audience: internal' og en linje '---'.",
+        ),
     ),
     ProblemKind(
         "front-matter-type", "front-matter", "Nøglen har forkert type",
@@ -336,9 +351,13 @@ CATALOGUE: tuple[ProblemKind, ...] = (
     # ------------------------------------------------------------ navigation
     ProblemKind(
         "nav-section", "navigation", "Ukendt eller forkert sektion",
-        "section '{sektion}' findes ikke; brug en af: program, resultater, om, intern. (eller: 'intern' kun for interne sider)",
+        "section '{sektion}' findes ikke; brug en af: {program, resultater, om, intern}.{ Mente du '…'?}",
         "section placerer siden i menuen og skal være program, resultater, om eller intern; 'intern' kun for sider med "
         "'audience: internal'.",
+        variants=(
+            "section 'intern' er kun for interne sider, men siden er offentlig. Skriv 'audience: internal' i front matter, "
+            "hvis siden kun er for medarbejdere, ellers en anden section (program, resultater, om).",
+        ),
     ),
     ProblemKind(
         "nav-order", "navigation", "nav_order er ikke et helt tal",
@@ -359,7 +378,7 @@ CATALOGUE: tuple[ProblemKind, ...] = (
     ),
     ProblemKind(
         "live-figure-unknown", "live-figure", "Ukendt tal",
-        "Tallet '{navn}' findes ikke. Mente du '{forslag}'?",
+        "Tallet '{navn}' findes ikke.{ Mente du '…'?}",
         "Navnet efter figures. er ikke et af de tal, sitet kan indsætte. Se listen over tal til redaktører.",
     ),
     ProblemKind(
@@ -400,9 +419,10 @@ CATALOGUE: tuple[ProblemKind, ...] = (
     ),
     ProblemKind(
         "news-filename", "news", "Filnavnet kan ikke bruges som adresse",
-        "Filnavnet giver adressen '{adresse}', som ikke kan bruges (eller: samme adresse som {fil}); giv filen et andet navn.",
+        "Filnavnet giver adressen '{adresse}', som ikke kan bruges; giv filen et andet navn.",
         "Nyhedens adresse laves af filnavnet. Den må ikke være tom, et reserveret ord eller den samme som en anden "
         "nyheds. Giv filen et andet navn.",
+        variants=("Filnavnet giver samme adresse som {fil}; giv en af filerne et andet navn.",),
     ),
     # ------------------------------------------------------------ audit of the built site
     ProblemKind(

@@ -184,6 +184,100 @@ def scan_sources(sources: dict[str, str]) -> Scan:
     return scan
 
 
+# ---------------------------------------------------------------- messages against their templates
+
+VARIES, MESSAGE = "\x00", "\x01"  # a value the message is built from; where a helper puts its caller's message
+
+
+def _constants(trees: dict[str, ast.Module]) -> dict[str, str]:
+    """Module-level string constants (EXCEL_HINT, SKELETON, …): messages spell them out."""
+    out = {}
+    for tree in trees.values():
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+                out.update({t.id: node.value.value for t in node.targets if isinstance(t, ast.Name)})
+    return out
+
+
+def _skeleton(node: ast.expr | None, constants: dict[str, str]) -> str:
+    """A message expression as text: literal parts kept, computed parts VARIES, a helper's ``message`` MESSAGE."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return MESSAGE if node.id == "message" else constants.get(node.id, VARIES)
+    if isinstance(node, ast.JoinedStr):
+        return "".join(
+            v.value if isinstance(v, ast.Constant) else _skeleton(v.value, constants) if isinstance(v, ast.FormattedValue) and v.format_spec is None and v.conversion == -1 else VARIES
+            for v in node.values
+        )  # fmt: skip
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _skeleton(node.left, constants) + _skeleton(node.right, constants)
+    return VARIES
+
+
+def _message_argument(call: ast.Call, position: int) -> ast.expr | None:
+    for keyword in call.keywords:
+        if keyword.arg == "message":
+            return keyword.value
+    return call.args[position] if position < len(call.args) else None
+
+
+def _message_sinks(trees: dict[str, ast.Module], constants: dict[str, str]) -> dict[str, tuple[int, str]]:
+    """Position of the message argument of each sink, and the text the sink wraps it in (``f"{who}: {message}"``)."""
+    sinks = {"Problem": (2, MESSAGE), "FrontMatterError": (2, MESSAGE)}
+    changed = True
+    while changed:
+        changed = False
+        for tree in trees.values():
+            for function in _functions(tree):
+                params = _parameters(function)
+                if "message" not in params or "kind" not in params or function.name in sinks:
+                    continue
+                for call in (n for n in ast.walk(function) if isinstance(n, ast.Call) and _callee(n) in sinks):
+                    position, wrap = sinks[_callee(call)]
+                    inner = _skeleton(_message_argument(call, position), constants)
+                    if MESSAGE in inner:
+                        sinks[function.name] = (params.index("message"), wrap.replace(MESSAGE, inner))
+                        changed = True
+                        break
+            for node in ast.walk(tree):
+                if (
+                    isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and _callee(node.value) == "partial"
+                    and node.value.args and isinstance(node.value.args[0], ast.Name) and node.value.args[0].id in sinks
+                    and isinstance(node.targets[0], ast.Name) and node.targets[0].id not in sinks
+                ):  # fmt: skip
+                    position, wrap = sinks[node.value.args[0].id]
+                    sinks[node.targets[0].id] = (position - (len(node.value.args) - 1), wrap)
+                    changed = True
+    return sinks
+
+
+def message_skeletons(sources: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(kind, message as text, file:line) for every problem whose kind and message are written at the call."""
+    trees = {file: ast.parse(text, file) for file, text in sources.items()}
+    constants = _constants(trees)
+    kind_sinks = _sinks(trees)
+    out = []
+    for file, tree in trees.items():
+        message_sinks = _message_sinks({file: tree}, constants)  # helpers are local ("problem" differs per module)
+        for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+            name = _callee(call)
+            if name not in kind_sinks or name not in message_sinks:
+                continue
+            kind = _kind_argument(call, kind_sinks[name])
+            position, wrap = message_sinks[name]
+            message = _message_argument(call, position)
+            if isinstance(kind, ast.Constant) and isinstance(kind.value, str) and message is not None:
+                text = _skeleton(message, constants).replace(MESSAGE, VARIES)  # a variable named message: computed
+                out.append((kind.value, wrap.replace(MESSAGE, text), f"{file}:{call.lineno}"))
+    return out
+
+
+def template_pattern(template: str) -> re.Pattern[str]:
+    """{placeholder} and … stand for anything."""
+    return re.compile(re.sub(r"\\\{.*?\\\}", lambda _: ".*?", re.escape(template)).replace("…", ".*"), re.DOTALL)
+
+
 @pytest.fixture(scope="module")
 def package_scan() -> Scan:
     sources = {p.relative_to(ROOT).as_posix(): p.read_text(encoding="utf-8") for p in sorted(PACKAGE.rglob("*.py"))}
@@ -257,6 +351,40 @@ def run(error):
 '''
     scan = scan_sources({"m.py": source})
     assert scan.kinds == {} and len(scan.untraceable) == 1
+
+
+def test_messages_have_the_shape_of_their_templates():
+    """Each message written at its call matches its kind's template or one of its variants, and no variant is stale."""
+    sources = {p.relative_to(ROOT).as_posix(): p.read_text(encoding="utf-8") for p in sorted(PACKAGE.rglob("*.py"))}
+    found = message_skeletons(sources)
+    assert len(found) >= 50
+    wrong, used = [], set()
+    for kind, skeleton, where in found:
+        if not skeleton.replace(VARIES, "").strip():
+            continue  # the whole message is computed elsewhere (e.g. the YAML parser's explanation)
+        templates = (KINDS[kind].template, *KINDS[kind].variants)
+        matches = [t for t in templates if template_pattern(t).fullmatch(skeleton.replace(VARIES, "X"))]
+        used.update(matches)
+        if not matches:
+            wrong.append(f"{where} [{kind}] {skeleton.replace(VARIES, '{…}')!r}")
+    assert wrong == []
+    checked = {kind for kind, skeleton, _ in found if skeleton.replace(VARIES, "").strip()}
+    stale = [(k, t) for k in sorted(checked) for t in (KINDS[k].template, *KINDS[k].variants) if t not in used]
+    assert stale == []
+
+
+def test_template_check_can_fail():
+    assert template_pattern("Tallet '{navn}' findes ikke.{ Mente du …?}").fullmatch("Tallet 'X' findes ikke.X")
+    assert not template_pattern("Tallet '{navn}' findes ikke.").fullmatch("Tallet 'X' findes ikke længere.")
+    source = '''
+from .problems import Problem
+HINT = "Gem som UTF-8."
+def _warn(into, who, kind, message):
+    into.append(Problem(kind, "f", f"{who}: {message}", severity="warning"))
+def run(out, n):
+    _warn(out, "Sjakket 2019", "budget-unreadable", f"{n} kan ikke læses. {HINT}")
+'''
+    assert message_skeletons({"m.py": source}) == [("budget-unreadable", "\x00: \x00 kan ikke læses. Gem som UTF-8.", "m.py:7")]
 
 
 # ---------------------------------------------------------------- Problem and the catalogue
