@@ -12,6 +12,7 @@ not display, and keep plain machine-readable numbers.
 from __future__ import annotations
 
 import functools
+import math
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import NumberPattern, parse_pattern
@@ -33,8 +34,8 @@ def _decimal(value: float | int, decimals: int) -> Decimal:
 
 
 def number(value: float | int | None, decimals: int = 0) -> str:
-    """``1158`` -> "1.158", ``88.46, 1`` -> "88,5", ``None`` -> "–"."""
-    if value is None:
+    """``1158`` -> "1.158", ``88.46, 1`` -> "88,5", ``None`` (or a value that is not a finite number) -> "–"."""
+    if value is None or not math.isfinite(value):
         return NONE
     return _pattern(decimals).apply(_decimal(value, decimals), LOCALE)
 

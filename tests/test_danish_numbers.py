@@ -65,6 +65,8 @@ def test_budgets_read_the_way_their_source_text_writes_them(dataset):
         (-0.04, 1, "0,0"),  # never "-0,0"
         (0, 0, "0"),
         (None, 0, "–"),
+        (float("nan"), 1, "–"),
+        (float("inf"), 0, "–"),
     ],
 )
 def test_number(value, decimals, expected):
