@@ -232,7 +232,7 @@ def budget_effect_chart(points: list[dict[str, Any]]) -> Chart | None:
     biggest = max(points, key=lambda p: p["budget_dkk"])
     summary = (
         f"{len(points)} scorede aktiviteter med et oplyst årligt budget. Højeste effektscore: {top['name']} "
-        f"({top['score']} af 20). Største budget: {biggest['name']} ({danish.number(biggest['budget_dkk'] / 1e6, 1)} mio. kr., "
+        f"({top['score']} af 20). Største budget: {biggest['name']} ({danish.millions(biggest['budget_dkk'])}, "
         f"effektscore {biggest['score']})."
     )
     return Chart(

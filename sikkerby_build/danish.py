@@ -45,10 +45,15 @@ def percent(share: float | None, decimals: int = 0) -> str:
     return NONE if share is None else f"{number(share * 100, decimals)} %"
 
 
+def millions(value: float) -> str:
+    """An amount in kroner in millions: ``8_304_267`` -> "8,3 mio. kr.", ``633_000`` -> "0,6 mio. kr."."""
+    return f"{number(value / 1e6, 1)} mio. kr."
+
+
 def kroner(value: float | None) -> str:
     """An amount in kroner: "650.000 kr.", from a million "1,2 mio. kr."; ``None`` -> "Ikke oplyst"."""
     if value is None:
         return "Ikke oplyst"
     if value >= 1_000_000:
-        return f"{number(value / 1e6, 1)} mio. kr."
+        return millions(value)
     return f"{number(value)} kr."

@@ -80,6 +80,7 @@ def test_percent_and_kroner():
     assert danish.kroner(650_000) == "650.000 kr."
     assert danish.kroner(8_304_267) == "8,3 mio. kr."
     assert danish.kroner(None) == "Ikke oplyst"
+    assert danish.millions(633_000) == "0,6 mio. kr." and danish.millions(16_500_000) == "16,5 mio. kr."
 
 
 def test_every_display_path_uses_the_one_format():
