@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from sikkerby_build import compute, live_figures, municipal, pipeline, settings
+from sikkerby_build.render.pages import keyfigures as keyfigure_pages
 from sikkerby_build.load import load_data
 from sikkerby_build.validate import check_project, validate
 from tests.conftest import CONTENT, DATA, ROOT
@@ -110,3 +111,91 @@ def test_settings_once_set_reach_the_pages_and_the_descriptor(tmp_path):
     assert "Testlicens" in page(out, "om/data.md") and "Testkontakt" in page(out, "om/data.md")
     published = json.loads((out / "data/datapackage.json").read_text(encoding="utf-8"))
     assert published["licenses"] == [{"name": "Testlicens", "title": "Testlicens", "path": "https://eksempel.invalid/licens"}]
+
+
+# ---------------------------------------------------------------- item 1: two fulfilment figures, each named
+
+
+def test_the_reports_own_lines_and_the_sites_reading_are_two_figures(model):
+    y = model.figures["by_year"][2019]
+    # 003: the a/b lines "Opfyldelse af succeskriterier" of the 19 follow-ups that state one sum to 69/85
+    assert (y.reported_met, y.reported_total, y.reported_followups) == (69, 85, 19)
+    assert (y.criteria_met, y.criteria_total) == (67, 89)  # the site's reading of the 100 measurement rows
+    values = live_figures.values(model)["aar"][2019]
+    assert values["rapport_andel_opfyldt"] == "81 %" and values["andel_opfyldt"] == "75 %"
+
+
+def test_press_facts_and_news_name_each_figure_with_its_scope(docs):
+    for path in ("om/kommunikation.md", "nyheder/posts/effektopfoelgningen-2019.md"):
+        text = page(docs, path)
+        assert "som aktiviteterne selv har rapporteret" not in text and "blev opfyldt, som rapporteret" not in text
+        assert "rapport_kriterier_opfyldt" in text and "kriterier_opfyldt" in text  # both live figures
+        assert "sitets" in text and "„Opfyldelse af succeskriterier“" in text
+    methodology = page(docs, "om/metode.md")
+    assert "som rapporten angiver den" not in methodology
+    assert "69 af 85" in methodology and "67 af 89" in methodology
+
+
+# ---------------------------------------------------------------- item 2
+
+
+def test_the_2019_follow_up_has_23_activities_as_its_table_of_contents_says():
+    doc = next(d for d in rows("documents") if d["id"] == "003")
+    assert "25 indsatser" not in doc["description"] and "23 indsatser" in doc["description"]  # 003 l.9-35
+
+
+# ---------------------------------------------------------------- items 5-10
+
+
+def test_sikker_by_week_post_promises_nothing(docs):
+    text = page(docs, "nyheder/posts/sikker-by-ugen.md")
+    assert "meldes ud her" not in text and "aftales med lokaludvalgene" not in text
+    assert "et af målene er øget dialog" not in text  # 000 l.326 is a reason ("fordi:"), not a goal
+    assert "begrundelser" in text
+
+
+def test_staff_page_says_what_the_source_says():
+    text = (CONTENT / "intern/kommunikation-for-medarbejdere.md").read_text(encoding="utf-8")
+    assert "har krav på" not in text
+    assert "Beredskabsplaner udfærdiges af SSP" in text  # 001 l.51
+
+
+def test_glossary_does_not_overstate(docs):
+    definition = next(g for g in rows("glossary") if g["id"] == "maalopfyldelse")["definition"]
+    assert not definition.startswith("Hver indsats")
+    assert "22 af de 23" in definition and "TV-overvågning" in definition and "NEXUS" in definition
+    assert "Begreberne bruges i Sikker By Programmet." not in page(docs, "ordliste.md")
+
+
+def test_vision_and_explorer_do_not_claim_the_whole_programme(docs):
+    vision = page(docs, "vision.md")
+    assert "kun de elleve" not in vision and "SSP+ og Exitprogrammet" in vision  # 000 l.377
+    explorer = page(docs, "aktiviteter/index.md")
+    assert "Københavns Kommune har" not in explorer and "mere end 90" in explorer
+
+
+def test_staff_trained_are_not_participants_and_decimals_are_the_sources(docs):
+    green = next(r for r in rows("followups") if r["activity_id"] == "green-teams-driftsamarbejde" and r["year"] == "2019")
+    assert green["participants"] == "" and "67 legepladsmedarbejdere" in green["participants_text"]  # 003 l.507
+    eki = page(docs, "aktiviteter/eki-exit.md")
+    assert "93,7 procent" in eki and "93,70" not in eki
+
+
+def test_cases_and_incidents_are_not_compared_with_last_year():
+    from sikkerby_build.keyfigures import Change, Comparison
+
+    comparison = Comparison(2020, 2, (Change("valby", 10, 8),), Change("I alt", 10, 8), True, True)
+    compared = keyfigure_pages.comparison_table(comparison, "Bydel")
+    plain = keyfigure_pages.comparison_table(comparison, "Bydel", compared=False)
+    assert len(compared["columns"]) == 5 and plain["columns"] == ["Bydel", comparison.period.capitalize()]
+    assert all(len(r) == 2 for r in plain["rows"])
+    chart = keyfigure_pages.comparison_chart("c", "t", comparison, "Bydel", "kilde", compared=False)
+    assert chart is not None and len(chart.columns) == 2 and "mod" not in chart.summary
+
+
+# ---------------------------------------------------------------- item 16
+
+
+def test_effect_score_is_said_to_rate_design_not_measured_effect(docs):
+    for path in ("aktiviteter/sjakket.md", "resultater/aarsrapport-2019.md", "resultater/index.md", "aktiviteter/index.md", "om/metode.md"):
+        assert "ikke dens målte effekt" in page(docs, path) or "ikke en måling af aktivitetens faktiske effekt" in page(docs, path), path
