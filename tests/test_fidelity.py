@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from sikkerby_build import compute, live_figures, municipal, pipeline, settings
-from sikkerby_build.render.pages import keyfigures as keyfigure_pages
 from sikkerby_build.load import load_data
+from sikkerby_build.render.pages import keyfigures as keyfigure_pages
 from sikkerby_build.validate import check_project, validate
 from tests.conftest import CONTENT, DATA, ROOT
 
