@@ -199,3 +199,51 @@ def test_cases_and_incidents_are_not_compared_with_last_year():
 def test_effect_score_is_said_to_rate_design_not_measured_effect(docs):
     for path in ("aktiviteter/sjakket.md", "resultater/aarsrapport-2019.md", "resultater/index.md", "aktiviteter/index.md", "om/metode.md"):
         assert "ikke dens målte effekt" in page(docs, path) or "ikke en måling af aktivitetens faktiske effekt" in page(docs, path), path
+
+
+# ---------------------------------------------------------------- item 4: the district vocabulary
+
+
+def test_every_placement_records_its_basis_and_the_district_names_are_editorial():
+    for w in rows("district_wordings"):
+        assert w["basis"] in ("kilde", "redaktionel") and w["note"], w
+        assert "redaktør skal" not in w["note"] and "fastlægge" not in w["note"]  # no editor's to-do in the public package
+    fields = {f["name"]: f for r in descriptor()["resources"] if r["name"] == "district_wordings" for f in r["schema"]["fields"]}
+    assert fields["note"]["constraints"]["required"] and "Grundlaget" in fields["note"]["description"]
+    for d in rows("districts"):
+        assert d["basis"] == ("redaktionel" if d["kind"] == "bydel" else "kilde") and d["note"]
+    # 003 l.49 names FerieCamp's nine areas, 003 l.1420 names Kirsebærhaven
+    notes = {w["wording"]: w["note"] for w in rows("district_wordings")}
+    assert "Bellahøj" in notes["9 udsatte byområder"] and "Folehaven og Kirsebærhaven" in notes["Kirsebærhaven"]
+
+
+def test_district_pages_show_the_basis_and_one_city_wide_count(docs, model):
+    citywide = sum(1 for a in model.activities if a["citywide"])
+    assert citywide == sum(1 for r in rows("activity_districts") if r["district"] == "Bydækkende")
+    overview = page(docs, "bydele/index.md")
+    assert f"dækker {citywide} aktiviteter hele byen" in overview
+    assert "som kilderne ikke stedfæster" not in overview
+    for d in (r for r in rows("districts") if r["kind"] == "bydel"):
+        text = page(docs, f"bydele/{d['id']}.md")
+        assert f"<p>{citywide} aktiviteter dækker hele byen" in text, d["id"]
+        assert "Placeret af" in text and ("Redaktionen" in text or "Kilden" in text)
+    valby = page(docs, "bydele/valby.md")
+    assert "<tr><th scope=\"row\">Folehaven</th><td>Kilden</td>" in valby
+
+
+# ---------------------------------------------------------------- item 12: citations name their section, no bare file numbers
+
+
+def test_every_citation_names_its_section():
+    for path in DATA.glob("*.csv"):
+        for r in csv.DictReader(open(path, encoding="utf-8")):
+            for s in (r.get("source") or "").split(";"):
+                assert s.strip() not in ("003 Hvilke geografiske områder dækkes", "003 Green Teams / Hvilke geografiske områder dækkes"), path.name
+
+
+def test_no_bare_document_numbers_in_descriptions(docs):
+    text = json.dumps(descriptor(), ensure_ascii=False)
+    for bare in ("Kilden (000)", "kilden (004)", "kilden (000)", "Kilden (004)"):
+        assert bare not in text
+    open_data = page(docs, "om/data.md")
+    assert "<td>003</td><td>Effektopfølgning gældende for 2019 (2019)</td>" in open_data  # the key to every source cell
