@@ -247,3 +247,16 @@ def test_no_bare_document_numbers_in_descriptions(docs):
         assert bare not in text
     open_data = page(docs, "om/data.md")
     assert "<td>003</td><td>Effektopfølgning gældende for 2019 (2019)</td>" in open_data  # the key to every source cell
+
+
+# ---------------------------------------------------------------- item 13
+
+
+def test_editors_guide_teaches_a_free_document_id_and_no_figures_that_look_real():
+    guide = (CONTENT / "intern/redaktoerguide.md").read_text(encoding="utf-8")
+    taken = {d["id"] for d in rows("documents")}
+    import re
+
+    examples = set(re.findall(r"`(\d{3}) [^`]*`", guide))
+    assert examples and not examples & taken, examples & taken
+    assert "20 → 18" not in guide and "11/11 → 9/12" not in guide
