@@ -260,3 +260,19 @@ def test_editors_guide_teaches_a_free_document_id_and_no_figures_that_look_real(
     examples = set(re.findall(r"`(\d{3}) [^`]*`", guide))
     assert examples and not examples & taken, examples & taken
     assert "20 → 18" not in guide and "11/11 → 9/12" not in guide
+
+
+# ---------------------------------------------------------------- item 14: which period, and that it has ended
+
+
+def test_goal_principle_and_focus_area_pages_name_their_ended_period(docs):
+    periods = {p["id"]: p for p in rows("periods")}
+    pages = [(f"maal/{g['id']}.md", next(f for f in rows("focus_areas") if f["id"] == g["focus_area_id"])["period_id"]) for g in rows("effect_goals")]
+    pages += [(f"program/{f['id']}.md", f["period_id"]) for f in rows("focus_areas")]
+    pages += [(f"program/{p['id']}.md", p["period_id"]) for p in rows("principles")]
+    assert len(pages) == 4 + 4 + 5
+    for path, period_id in pages:
+        text = page(docs, path)
+        period = periods[period_id]
+        assert f"hører til {period['name']}. Perioden sluttede i {period['end_year']}." in text, path
+        assert "ingen senere" in text, path

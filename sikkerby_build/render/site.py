@@ -41,6 +41,8 @@ class Site:
             administrations=self.ref.administrations,
             criterion_names=self.ref.criterion_names,
             threshold=self.data.threshold,
+            periods_by_id={p["id"]: p for p in self.ref.periods},
+            data_updated=self.data.descriptor.get("updated"),
         )
 
     def warnings_about(self, subject: str) -> list[Problem]:
