@@ -276,3 +276,58 @@ def test_goal_principle_and_focus_area_pages_name_their_ended_period(docs):
         period = periods[period_id]
         assert f"hører til {period['name']}. Perioden sluttede i {period['end_year']}." in text, path
         assert "ingen senere" in text, path
+
+
+# ---------------------------------------------------------------- item 15: as of when?
+
+
+def _last_data_commit_date() -> str | None:
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%cs", "--", "data"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out or None
+
+
+def test_the_package_says_when_its_data_last_changed():
+    import datetime as dt
+
+    updated = descriptor()["updated"]
+    dt.date.fromisoformat(updated)  # an ISO date, written into the data (reproducible), not the clock
+    last = _last_data_commit_date()
+    if last is not None and not __import__("subprocess").run(["git", "diff", "--quiet", "HEAD", "--", "data"], cwd=ROOT).returncode:
+        assert updated >= last, f"data/ changed on {last}: set 'updated' in data/datapackage.json"
+
+
+def test_every_kind_of_figure_has_a_stated_cadence_with_its_source():
+    cadences = {c["id"]: c for c in rows("cadences")}
+    assert set(cadences) == {"followups", "goals", "key_figures", "safety_index", "registry"}
+    assert "angiver ikke" in cadences["followups"]["next_update"]  # the sources give no date for the next follow-up
+    assert cadences["safety_index"]["cadence"].startswith("Årligt")  # 000 l.500 "Tryghedsindekset opdateres årligt"
+    assert cadences["key_figures"]["cadence"].startswith("Kvartalsvis")  # 000 l.256
+
+
+PAGES_WITH_FIGURES = [
+    "index.md", "aktiviteter/index.md", "aktiviteter/sjakket.md", "aktiviteter/gadeplansarbejde.md", "resultater/index.md",
+    "resultater/aarsrapport-2019.md", "resultater/effektopfoelgning-2019.md", "resultater/sammenfatning.md",
+    "resultater/budget-og-effekt.md", "resultater/status.md", "bydele/valby.md", "program/noegletal.md",
+    "program/tryghedsindeks.md", "maal/index.md", "maal/effektmaal-1.md", "faktaark/sjakket.md",
+]  # fmt: skip
+
+
+def test_every_page_with_figures_says_how_current_they_are(docs):
+    updated = descriptor()["updated"]
+    import datetime as dt
+
+    day = dt.date.fromisoformat(updated)
+    from sikkerby_build.render.jinja import fmt_date
+
+    for path in PAGES_WITH_FIGURES:
+        text = page(docs, path)
+        assert "sb-asof" in text, path
+        assert f"<dt>Data senest ændret</dt><dd>{fmt_date(day)}</dd>" in text, path
+        assert "<dt>Periode</dt>" in text and "<dt>Næste opdatering</dt>" in text, path
+    assert "Effektopfølgning gældende for 2019" in page(docs, "aktiviteter/sjakket.md")
+    assert "Kilderne angiver ikke, hvornår den næste effektopfølgning udkommer." in page(docs, "resultater/index.md")
