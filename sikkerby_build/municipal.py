@@ -164,7 +164,7 @@ def check(content_dir: Path | None) -> list[Problem]:
             Problem(
                 "setting-not-decided", f"content/{FILE}",
                 f"'{key}' er ikke fastlagt: {what}. Siderne viser „{NOT_DECIDED}“, indtil kommunen har besluttet det.",
-                row=_line_of(path, key), field=key, severity="warning",
+                row=_line_of(path, key), field=key, severity="warning", subject="indstillinger",
             )  # fmt: skip
         )
     return problems
