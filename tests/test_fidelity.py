@@ -331,3 +331,34 @@ def test_every_page_with_figures_says_how_current_they_are(docs):
         assert "<dt>Periode</dt>" in text and "<dt>Næste opdatering</dt>" in text, path
     assert "Effektopfølgning gældende for 2019" in page(docs, "aktiviteter/sjakket.md")
     assert "Kilderne angiver ikke, hvornår den næste effektopfølgning udkommer." in page(docs, "resultater/index.md")
+
+
+# ---------------------------------------------------------------- item 11: what the registry kept of its sources
+
+
+def test_every_merged_overview_row_is_stored_with_its_own_words():
+    overview = rows("overview_rows")
+    merged = {a["id"] for a in rows("activities") if a["overview_source"]}
+    assert {o["activity_id"] for o in overview} == merged
+    # 14 distinct rows of seed 001 (the three partnerships share one, VINK has two)
+    assert len({(o["principle_id"], o["name"]) for o in overview}) == 14
+    vink = [o for o in overview if o["activity_id"] == "vink"]
+    assert sorted(o["involved"] for o in vink) == ["BIF", "BIF, SOF, SSP København"]  # 001 l.24 and l.43
+    assert "uddannelse af frontpersonale" in next(o["name"] for o in vink if o["principle_id"] == "princip-3")  # 001 l.45
+    assert all("<p>" not in o["description"] for o in overview)
+    assert next(a for a in rows("activities") if a["id"] == "vink")["other_partners"] == "SSP København"
+
+
+def test_registry_descriptions_are_the_sources_words(docs):
+    for a in rows("activities"):
+        assert "Nævnt i Sikker By Programmets" not in a["description"], a["id"]
+    assert "kun ved navn" in page(docs, "aktiviteter/gadeplansarbejde.md")
+    vink = page(docs, "aktiviteter/vink.md")
+    assert "I oversigten over indsatser 2018–2021" in vink and "SSP København" in vink
+    assert "uddrag: rapportens felt „Målgruppe“" in page(docs, "aktiviteter/eki-exit.md")
+
+
+def test_principle_short_names_are_marked_editorial(docs):
+    for p in rows("principles"):
+        assert "er redaktionens" in page(docs, f"program/{p['id']}.md")
+    assert "er redaktionens" in page(docs, "program/index.md")
