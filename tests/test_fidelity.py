@@ -362,3 +362,9 @@ def test_principle_short_names_are_marked_editorial(docs):
     for p in rows("principles"):
         assert "er redaktionens" in page(docs, f"program/{p['id']}.md")
     assert "er redaktionens" in page(docs, "program/index.md")
+
+
+def test_headline_fulfilment_is_labelled_where_it_is_shown(docs):
+    front = page(docs, "index.md")
+    assert "efter målepunkterne (rapportens egne tal: 69 af 85)" in front
+    assert "Rapportens egne linjer „Opfyldelse af succeskriterier“ giver for 2019 69 af 85" in page(docs, "resultater/index.md")
