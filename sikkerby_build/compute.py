@@ -358,15 +358,25 @@ class YearFigures:
     criteria_met: int
     criteria_total: int
     score_median: float | None
+    # The report's own a/b lines ("Opfyldelse af succeskriterier"), summed over the follow-ups
+    # that state one; criteria_met/criteria_total above are the site's reading of each row.
+    reported_met: int = 0
+    reported_total: int = 0
+    reported_followups: int = 0
 
     @property
     def share_met(self) -> float | None:
         return share_met(self.criteria_met, self.criteria_total)
 
+    @property
+    def reported_share(self) -> float | None:
+        return self.reported_met / self.reported_total if self.reported_total else None
+
 
 def year_figures(year: int | None, followups: list[Row]) -> YearFigures:
     scored = [f["score"].total for f in followups if f["score"].total is not None]
     assessable = [f["fulfilment"] for f in followups if f["fulfilment"].assessable]
+    stated = [f["fulfilment_reported"] for f in followups if f["fulfilment_reported"].assessable]
     return YearFigures(
         year=year,
         followed_up=len({f["activity_id"] for f in followups}),
@@ -375,6 +385,9 @@ def year_figures(year: int | None, followups: list[Row]) -> YearFigures:
         criteria_met=sum(f.met for f in assessable),
         criteria_total=sum(f.total for f in assessable),
         score_median=statistics.median(scored) if scored else None,
+        reported_met=sum(f.met for f in stated),
+        reported_total=sum(f.total for f in stated),
+        reported_followups=len(stated),
     )
 
 

@@ -37,9 +37,13 @@ CATALOGUE = (
     Figure("opfoelgninger", "Antal aktiviteter, der blev fulgt op i året (hver aktivitet tælles én gang)", True),
     Figure("scorede", "Antal aktiviteter med en samlet effektscore i året", True),
     Figure("maalepunkter", "Antal målepunkter (succeskriterier) i årets opfølgning", True),
-    Figure("kriterier_opfyldt", "Antal opfyldte succeskriterier i året", True),
-    Figure("kriterier_i_alt", "Antal succeskriterier, der kunne vurderes i året", True),
-    Figure("andel_opfyldt", "Andel opfyldte succeskriterier i året, i procent", True),
+    Figure("kriterier_opfyldt", "Antal opfyldte succeskriterier i året efter sitets gennemgang af hvert målepunkt", True),
+    Figure("kriterier_i_alt", "Antal succeskriterier, der kunne vurderes i året efter sitets gennemgang af hvert målepunkt", True),
+    Figure("andel_opfyldt", "Andel opfyldte succeskriterier i året efter sitets gennemgang af hvert målepunkt, i procent", True),
+    Figure("rapport_kriterier_opfyldt", "Antal opfyldte succeskriterier, som rapportens linjer „Opfyldelse af succeskriterier“ angiver (summen over de opfølgninger, der angiver et tal)", True),
+    Figure("rapport_kriterier_i_alt", "Antal opstillede succeskriterier, som rapportens linjer „Opfyldelse af succeskriterier“ angiver", True),
+    Figure("rapport_andel_opfyldt", "Andel opfyldte succeskriterier efter rapportens egne linjer, i procent", True),
+    Figure("rapport_opfoelgninger", "Antal opfølgninger i året, hvor rapporten selv angiver et antal opfyldte succeskriterier", True),
     Figure("median_effektscore", "Median af de samlede effektscorer i året (af 20)", True),
 )
 ALLOWED_FILTERS = ("upper", "lower", "capitalize")
@@ -54,7 +58,12 @@ _REFERENCE = re.compile(
 def _year_values(y: compute.YearFigures) -> dict[str, Any]:
     share = danish.percent(y.share_met)
     median = y.score_median
+    reported_share = danish.percent(y.reported_share) if y.reported_share is not None else "–"
     return {
+        "rapport_kriterier_opfyldt": y.reported_met,
+        "rapport_kriterier_i_alt": y.reported_total,
+        "rapport_andel_opfyldt": reported_share,
+        "rapport_opfoelgninger": y.reported_followups,
         "opfoelgningsaar": y.year if y.year is not None else "–",
         "opfoelgninger": y.followed_up,
         "scorede": y.scored,

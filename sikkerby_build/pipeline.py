@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import audit as audit_stage
-from . import compute, edition, engine, printing, publish, render, settings
+from . import compute, edition, engine, municipal, printing, publish, render, settings
 from .load import ContentPage, Dataset, load_content, load_data
 from .problems import Problem, Report, ValidationFailed
 from .settings import Settings
@@ -70,6 +70,7 @@ def stage(
     """Everything before the engine: select the edition, compute, render into ``staging``."""
     dataset, pages = loaded or (load_data(config.data_dir), load_content(config.content_dir).checked())
     data = edition.select(dataset, pages, edition_name, config.threshold)
+    municipal.apply_licence(data.descriptor, municipal.load(config.content_dir))  # none until decided
     model = compute.build_model(data.tables)
     result = render.render(data, model, staging, report.warnings, config, engine.adapt_meta)
     return data, result

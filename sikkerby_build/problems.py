@@ -46,6 +46,7 @@ GROUPS: dict[str, str] = {
     "live-figure": "Levende tal på sider",
     "news": "Nyheder",
     "audit": "Efterkontrol af det byggede site",
+    "settings": "Kommunens indstillinger (content/indstillinger.yml)",
 }
 
 _EXCEL = "Gem filen i Excel som \"CSV UTF-8 (kommasepareret)\"."
@@ -454,6 +455,45 @@ CATALOGUE: tuple[ProblemKind, ...] = (
         "Siden indeholder {{ … }} eller {% … %}, som ikke blev udfyldt.",
         "Der står skabelonkode ({{ … }} eller {% … %}) på en færdig side. Skriv den som almindelig tekst, eller brug "
         "et levende tal på en side med 'render_macros: true'.",
+    ),
+    # ------------------------------------------------------------ municipality settings
+    ProblemKind(
+        "settings-encoding", "settings", "Indstillingerne er ikke UTF-8",
+        "Filen er ikke gemt som UTF-8. Gem den som UTF-8.",
+        "content/indstillinger.yml kan ikke læses som UTF-8. Gem den igen som UTF-8 (i Notesblok: Gem som, Kodning UTF-8).",
+    ),
+    ProblemKind(
+        "settings-yaml", "settings", "Indstillingerne kan ikke læses",
+        "Filen kan ikke læses som YAML (tjek kolon og indrykning).",
+        "content/indstillinger.yml skal bestå af linjer „nøgle: værdi“. Tjek kolon, anførselstegn og indrykning på den nævnte linje.",
+        variants=("Filen skal bestå af linjer „nøgle: værdi“.",),
+    ),
+    ProblemKind(
+        "settings-unknown", "settings", "Ukendt indstilling",
+        "Ukendt indstilling '{nøgle}' (kendte: {nøgler}).",
+        "Nøglen er ikke en af de indstillinger, sitet kender. Ret stavningen til en af de nævnte nøgler.",
+    ),
+    ProblemKind(
+        "settings-type", "settings", "Indstillingen er ikke en tekst",
+        "'{nøgle}' skal være en tekst (eller tom).",
+        "En indstilling er en tekst på én linje eller tom. Skriv værdien efter kolon, eventuelt i anførselstegn.",
+    ),
+    ProblemKind(
+        "settings-date", "settings", "Datoen kan ikke læses",
+        "'{nøgle}' skal være en dato som ÅÅÅÅ-MM-DD, ikke '{værdi}'.",
+        "Skriv datoen som år-måned-dag, fx 2027-01-31.",
+    ),
+    ProblemKind(
+        "settings-url", "settings", "Adressen kan ikke bruges",
+        "'{nøgle}' skal være en adresse, der begynder med https://.",
+        "Indstillinger med en adresse skal pege på en sikker side: begynd med https://.",
+    ),
+    ProblemKind(
+        "setting-not-decided", "quality", "Ikke fastlagt af kommunen",
+        "'{nøgle}' er ikke fastlagt: {hvad}. Siderne viser „ikke fastlagt“, indtil kommunen har besluttet det.",
+        "Licens, kontakt og tilgængelighedserklæringens status er kommunens beslutning. Når den er truffet, "
+        "skrives værdien i content/indstillinger.yml; indtil da viser siderne „ikke fastlagt“.",
+        severity="warning",
     ),
 )
 

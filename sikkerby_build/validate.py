@@ -29,7 +29,7 @@ from typing import Any
 
 from frictionless import Package
 
-from . import compute, disclosure, live_figures
+from . import compute, disclosure, live_figures, municipal
 from .load import ContentLoad, ContentPage, Dataset, load_content, load_data
 from .problems import Problem, Report
 
@@ -815,6 +815,7 @@ def revalidate_content(previous: Report, data_dir: Path, content_dir: Path) -> R
     dataset = load_data(Path(data_dir))
     report.extend(_content_rules(dataset, content.pages))
     report.extend(live_figures.check_pages(content.pages, compute.build_model(dataset.tables)))
+    report.extend(municipal.check(content_dir))
     return report
 
 
@@ -875,6 +876,8 @@ def check_project(data_dir: Path, content_dir: Path | None = None) -> Checked:
     if dataset is not None and report.ok:
         report.extend(quality_warnings(dataset, LineMap(data_dir)))
         report.extend(disclosure.unsafe_text_warnings(dataset))
+    if content is not None:
+        report.extend(municipal.check(content_dir))  # the municipality's settings: warnings until decided
     return Checked(report, dataset, content)
 
 

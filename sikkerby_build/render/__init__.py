@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from .. import compute, downloads, live_figures
+from .. import compute, downloads, live_figures, municipal
 from ..edition import EditionData
 from ..problems import Problem
 from ..sanitize import attribute_text, markdown_to_safe_html, unescaped_text
@@ -49,7 +49,7 @@ def render(
     writer = Writer(staging / "docs")
     result = RenderResult(report_years=list(model.figures["followup_years"]))
     pages = [page for generate in GENERATORS for page in generate(site)]  # every context first, then write
-    base = {**site.base_context(), "pdfs": settings.pdfs}
+    base = {**site.base_context(), "pdfs": settings.pdfs, "municipal": municipal.as_context(municipal.load(settings.content_dir))}
     with jinja.bound_documents(data.tables.get("documents", [])):  # the templates' |cite filter
         for page in pages:
             writer.write(page.path, front_matter(adapt_meta(page.meta, page)) + _body(env, page, base))

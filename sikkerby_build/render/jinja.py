@@ -35,6 +35,24 @@ def finalize(value: object) -> object:
     return value
 
 
+MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december")
+
+
+def fmt_date(value: object) -> str:
+    """An ISO date (or date) in Danish: "2. december 2026"."""
+    import datetime as dt
+
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
+
+
+def fmt_as_given(value: float, most: int = 2) -> str:
+    """A number with the decimals it has (at most ``most``), no trailing zeros: 93.7 -> "93,7"
+    (the source's "93,7 %", never "93,70"), 88.0 -> "88", 64.29 -> "64,29"."""
+    decimals = len(f"{value:.{most}f}".rstrip("0").split(".")[1])
+    return danish.number(value, decimals)
+
+
 def trusted_markdown(text: str | None) -> Markup:
     """Editorial Markdown from content/ (trusted authors): HTML escaped, Markdown kept for the engine."""
     return Markup(escape(text or ""))
@@ -89,6 +107,8 @@ def environment(templates: Path) -> Environment:
     env.filters["dkk"] = danish.kroner  # every number on a page is written by danish.py
     env.filters["share"] = danish.percent
     env.filters["num"] = danish.number
+    env.filters["num_as_given"] = fmt_as_given
+    env.filters["date_da"] = fmt_date
     env.filters["fulfilment"] = compute.format_fulfilment
     env.filters["oneline"] = lambda text: " ".join(str(text or "").split())
     env.filters["cite"] = cite_source

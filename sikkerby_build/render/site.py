@@ -41,7 +41,40 @@ class Site:
             administrations=self.ref.administrations,
             criterion_names=self.ref.criterion_names,
             threshold=self.data.threshold,
+            periods_by_id={p["id"]: p for p in self.ref.periods},
+            data_updated=self.data.descriptor.get("updated"),
+            currency=self.currency(),
         )
+
+    def currency(self) -> dict[str, dict[str, Any]]:
+        """How current each kind of figure is (issue 18 item 15): the period covered, the date the
+        data package last changed (``updated`` in datapackage.json: from the data, never the clock)
+        and the cadence and next update as the sources state them (``cadences``)."""
+        cadences = {c["id"]: c for c in self.data.tables.get("cadences", [])}
+        figures = self.model.figures
+        latest = figures["latest"].year
+        kf = figures.get("key_figures")
+        goal_years = sorted({o["year"] for g in self.model.goals for o in g.get("observations", [])} | {g["baseline_year"] for g in self.model.goals if g.get("baseline_year")})
+        periods = {p["id"]: p for p in self.ref.periods}
+        programme = next(iter(periods.values()), None)
+        doc_years = sorted(d["year"] for d in self.data.tables.get("documents", []) if d.get("year"))
+        covered = {
+            "followups": f"Effektopfølgning gældende for {latest}" if latest else "Ingen effektopfølgning indberettet",
+            "goals": (
+                f"Programperioden {programme['start_year']}–{programme['end_year']}" if programme else "Programperioden"
+            ) + (f"; målinger fra {goal_years[0]}–{goal_years[-1]}" if goal_years else "; ingen målinger indberettet"),
+            "key_figures": (f"Fra årets begyndelse til og med {kf.latest[1]}. kvartal {kf.latest[0]}" if kf is not None and kf.latest else "Ingen nøgletal indberettet"),
+            "safety_index": (f"Tryghedsindekset {kf.safety_years[0]}–{kf.safety_years[-1]}" if kf is not None and kf.safety_years else "Ingen tal fra Tryghedsindekset indberettet"),
+            "registry": (
+                "Kildernes oversigter: Sikker By Programmet 2010–2014, oversigten 2018–2021"
+                + (f" og Effektopfølgning {latest}" if latest else "")
+            ),
+        }
+        return {
+            kind: {**cadences.get(kind, {"cadence": "Kilderne angiver ingen hyppighed.", "next_update": "Kilderne angiver ikke, hvornår der kommer nye tal.", "source": None}),
+                   "period": period, "updated": self.data.descriptor.get("updated"), "documents": doc_years}
+            for kind, period in covered.items()
+        }  # fmt: skip
 
     def warnings_about(self, subject: str) -> list[Problem]:
         return [w for w in self.warnings if w.subject == subject] if self.internal else []

@@ -35,7 +35,7 @@ def _activity_page(site: Site, activity: dict[str, Any]) -> Page:
         template="activity.md.j2",
         meta={
             "title": activity["name"],
-            "description": unescaped_text(activity["description"])[:160],
+            "description": unescaped_text(activity["description"] or activity["name"])[:160],
             "tags": [x for x in [*activity["administrations"], activity["prevention_category"]] if x],
         },
         context=dict(
@@ -46,9 +46,22 @@ def _activity_page(site: Site, activity: dict[str, Any]) -> Page:
             quality=site.warnings_about(activity["id"]),
             search_forms=search_forms.inflections(activity["name"]),
             history=past,
+            overview=[o for o in site.data.tables.get("overview_rows", []) if o["activity_id"] == activity["id"]],
+            target_group_excerpt=_excerpt_year(activity),
         ),
         charts=[f["chart"] for f in followups if f["chart"] is not None] + ([past["chart"]] if past and past["chart"] else []),
     )
+
+
+def _excerpt_year(activity: dict) -> int | None:
+    """The follow-up year whose target-group field the activity's own target group is only the
+    beginning of (the report's field goes on, e.g. with user counts), or None."""
+    own = " ".join(str(activity.get("target_group") or "").split())
+    for f in sorted(activity["followups"], key=lambda f: f["year"], reverse=True):
+        full = " ".join(str(f.get("target_group") or "").split())
+        if own and full.startswith(own) and len(full) > len(own):
+            return f["year"]
+    return None
 
 
 def explorer_options(site: Site) -> dict[str, list[str]]:

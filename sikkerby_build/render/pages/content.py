@@ -28,6 +28,9 @@ def generate(site: Site) -> Iterator[Page]:
         if target is None:
             continue
         meta = {k: v for k, v in page.meta.items() if k in PASSED_META}
+        if target == urls.ACCESSIBILITY:  # the prose plus the municipality's settings (status, date, contact, WAS)
+            yield Page(target, "accessibility.md.j2", meta, context=dict(prose=page.body))
+            continue
         yield Page(
             target, None, meta, body=page.body, live_figures=bool(page.meta.get("render_macros")),
             nav=None if page.path in urls.CONTENT_TARGETS else nav_place(page, target),

@@ -26,9 +26,10 @@ def generate(site: Site) -> Iterator[Page]:
     yield overview_page(site, districts)
 
 
-def wordings_of(site: Site, district_id: str) -> list[str]:
+def wordings_of(site: Site, district_id: str) -> list[dict[str, Any]]:
+    """The source wordings placed in a district, each with its basis ('kilde'/'redaktionel') and note."""
     rows = site.data.tables.get("district_wordings", [])
-    return sorted({w["wording"] for w in rows if w.get("district_id") == district_id}, key=str.lower)
+    return sorted((w for w in rows if w.get("district_id") == district_id), key=lambda w: w["wording"].lower())
 
 
 def district_page(site: Site, district: dict[str, Any]) -> Page:
@@ -46,7 +47,10 @@ def district_page(site: Site, district: dict[str, Any]) -> Page:
         context=dict(
             d=district,
             local=[a for a in acts if did in a["district_ids"]],
-            citywide=[a for a in acts if a["citywide"] and did not in a["district_ids"]],
+            # one definition everywhere: every activity the sources give as city-wide ("Bydækkende")
+            citywide=[a for a in acts if a["citywide"]],
+            also_local=[a for a in acts if a["citywide"] and did in a["district_ids"]],
+            reaching=[a for a in acts if keyfigures.in_district(a, did)],  # = the explorer's district filter
             wordings=wordings_of(site, did),
             areas=areas,
             years=kf.safety_years,
@@ -67,8 +71,10 @@ def overview_page(site: Site, districts: list[dict[str, Any]]) -> Page:
         {"d": d, "local": sum(1 for a in acts if d["id"] in a["district_ids"]), "areas": sum(1 for a in site.model.figures["key_figures"].safety_areas if a["district_id"] == d["id"])}
         for d in districts
     ]
+    notes = {w["wording"]: w.get("note") for w in site.data.tables.get("district_wordings", [])}
     unplaced = sorted(
-        ({"wording": w, "activities": [names[i] for i in ids if i in names]} for w, ids in unmapped.items()), key=lambda u: u["wording"].lower()
+        ({"wording": w, "note": notes.get(w), "activities": [names[i] for i in ids if i in names]} for w, ids in unmapped.items()),
+        key=lambda u: u["wording"].lower(),
     )
     return Page(
         path=urls.DISTRICTS,

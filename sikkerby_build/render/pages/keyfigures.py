@@ -45,23 +45,39 @@ def _change_cells(c: keyfigures.Change) -> list[Any]:
     return [c.current, "–" if c.previous is None else c.previous, absolute, percent]
 
 
-def comparison_table(comparison: Comparison | None, label: str, names: dict[str, str] | None = None) -> dict[str, Any] | None:
-    """A year-to-date table: one row per key plus the total; cells are numbers, "<5" or text."""
+def comparison_table(
+    comparison: Comparison | None, label: str, names: dict[str, str] | None = None, compared: bool = True
+) -> dict[str, Any] | None:
+    """A year-to-date table: one row per key plus the total; cells are numbers, "<5" or text.
+
+    ``compared=False``: this year to date only. The programme compares with the same period the
+    year before only for reports and charges (000 "Nøgletal for kriminalitet i København"), not
+    for cases and incidents, so those tables show no previous year and no change."""
     if comparison is None:
         return None
     names = names or {}
+    keys = [names.get(c.key, c.key.capitalize() if c.key[:1].isalpha() else c.key) for c in comparison.lines]
+    if not compared:
+        rows = [[k, c.current] for k, c in zip(keys, comparison.lines, strict=True)]
+        rows.append(["I alt", comparison.total.current])
+        return {"columns": [label, comparison.period.capitalize()], "rows": rows, "comparison": comparison, "compared": False}
     columns = [label, comparison.period.capitalize(), comparison.previous_period.capitalize(), "Ændring", "Ændring i %"]
-    rows = [[names.get(c.key, c.key.capitalize() if c.key[:1].isalpha() else c.key), *_change_cells(c)] for c in comparison.lines]
+    rows = [[k, *_change_cells(c)] for k, c in zip(keys, comparison.lines, strict=True)]
     rows.append(["I alt", *_change_cells(comparison.total)])
-    return {"columns": columns, "rows": rows, "comparison": comparison}
+    return {"columns": columns, "rows": rows, "comparison": comparison, "compared": True}
 
 
-def comparison_chart(chart_id: str, title: str, comparison: Comparison | None, label: str, source: str, names: dict[str, str] | None = None) -> Chart | None:
-    """Grouped bars: this year to date against the same period last year, per key."""
+def comparison_chart(
+    chart_id: str, title: str, comparison: Comparison | None, label: str, source: str, names: dict[str, str] | None = None, compared: bool = True
+) -> Chart | None:
+    """Grouped bars: this year to date against the same period last year, per key (``compared=False``:
+    this year to date only, see ``comparison_table``)."""
     if comparison is None or not comparison.lines:
         return None
     names = names or {}
     keys = [names.get(c.key, c.key.capitalize() if c.key[:1].isalpha() else c.key) for c in comparison.lines]
+    if not compared:
+        return _current_only_chart(chart_id, title, comparison, keys, label, source)
     fig = _Figure()
     if comparison.previous_available:
         fig.add_bar(
@@ -92,6 +108,25 @@ def comparison_chart(chart_id: str, title: str, comparison: Comparison | None, l
         period=f"{comparison.period} mod {comparison.previous_period}",
         source=source,
         figure=_fig(fig, barmode="group", xaxis=dict(type="category"), yaxis=dict(rangemode="tozero", title=dict(text="Antal"))),
+    )
+
+
+def _current_only_chart(chart_id: str, title: str, comparison: Comparison, keys: list[str], label: str, source: str) -> Chart:
+    fig = _Figure()
+    fig.add_bar(
+        name=f"{comparison.year}", x=keys, y=[_plotted(c.current) for c in comparison.lines], marker_color=PALETTE["primary"],
+        text=[_text(c.current) for c in comparison.lines], textposition="none", hovertemplate=f"{comparison.year}: %{{text}}<extra></extra>",
+    )  # fmt: skip
+    summary = f"{comparison.period.capitalize()}: i alt {_text(comparison.total.current)}"
+    return Chart(
+        id=chart_id,
+        title=title,
+        summary=summary + ".",
+        columns=[label, comparison.period.capitalize()],
+        rows=[[k, c.current] for k, c in zip(keys, comparison.lines, strict=True)],
+        period=comparison.period,
+        source=source,
+        figure=_fig(fig, xaxis=dict(type="category"), yaxis=dict(rangemode="tozero", title=dict(text="Antal"))),
     )
 
 
@@ -126,14 +161,14 @@ def key_figures_page(site: Site) -> Page:
     tables = {
         "by_type": comparison_table(kf.by_type, "Type"),
         "by_district": comparison_table(kf.by_district, "Bydel", names),
-        "incidents": comparison_table(kf.incidents_by_district, "Bydel", names),
+        "incidents": comparison_table(kf.incidents_by_district, "Bydel", names, compared=False),
         "charges": comparison_table(kf.charges_by_age, "Aldersgruppe"),
     }
     chart_list = {
         "by_type": comparison_chart("chart-noegletal-typer", "Anmeldelser efter type, år til dato", kf.by_type, "Type", reports_source),
         "by_district": comparison_chart("chart-noegletal-bydele", "Anmeldelser efter bydel, år til dato", kf.by_district, "Bydel", reports_source, names),
         "incidents": comparison_chart(
-            "chart-noegletal-sager", "Sager og hændelser efter bydel, år til dato", kf.incidents_by_district, "Bydel", reports_source, names
+            "chart-noegletal-sager", "Sager og hændelser efter bydel, år til dato", kf.incidents_by_district, "Bydel", reports_source, names, compared=False
         ),
         "charges": comparison_chart("chart-noegletal-sigtelser", "Sigtelser af 10–25-årige efter aldersgruppe, år til dato", kf.charges_by_age, "Aldersgruppe", charges_source),
         "quarters": quarters_chart(kf, reports_source),
