@@ -370,7 +370,7 @@ class YearFigures:
 
     @property
     def reported_share(self) -> float | None:
-        return self.reported_met / self.reported_total if self.reported_total else None
+        return share_met(self.reported_met, self.reported_total)
 
 
 def year_figures(year: int | None, followups: list[Row]) -> YearFigures:

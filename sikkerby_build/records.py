@@ -165,8 +165,8 @@ class ActivitiesRow(TypedDict):
     """Navn."""
     aliases: str | None
     """Andre navne, aktiviteten har i kilderne, adskilt af '|' (søgbare). Ren tekst på én linje: ingen linjeskift og ingen af tegnene [ ] < > * _ { }."""
-    description: str
-    """Kort beskrivelse (Markdown)."""
+    description: str | None
+    """Kort beskrivelse (Markdown), med kildens egne ord; tom, når kilderne ikke beskriver aktiviteten (fx når programbeskrivelsen kun nævner den ved navn)."""
     lead_administration: str | None
     """Ansvarlig forvaltning, når kilden angiver én."""
     other_partners: str | None
@@ -253,6 +253,27 @@ class ActivityDistrictsRow(TypedDict):
     """Kilde: dokumentets id fra documents (fx '003') efterfulgt af afsnit, flere kilder adskilt af '; '. Læsere ser kilden som en kildehenvisning med dokumentets titel (sikkerby_build/citations.py)."""
 
 
+class OverviewRowsRow(TypedDict):
+    """Rækker i oversigten 2018–2021 (``overview_rows.csv``)."""
+
+    activity_id: str
+    """Aktiviteten i registret (fremmednøgle til activities)."""
+    principle_id: str
+    """Princippet, rækken står under (fremmednøgle til principles)."""
+    name: str
+    """Kolonnen Indsats/projekt, som i oversigten."""
+    description: str
+    """Kolonnen Kort beskrivelse, som i oversigten (Markdown; linjer, der var brudt i kildeteksten, er samlet)."""
+    area: str | None
+    """Kolonnen Område, som i oversigten."""
+    target_group: str | None
+    """Kolonnen Målgruppe, som i oversigten."""
+    involved: str | None
+    """Kolonnen Involverede forvaltninger, som i oversigten (også andre end forvaltninger, fx SSP København og Københavns Politi)."""
+    source: str
+    """Kilde: dokumentets id fra documents (fx '003') efterfulgt af afsnit, flere kilder adskilt af '; '. Læsere ser kilden som en kildehenvisning med dokumentets titel (sikkerby_build/citations.py)."""
+
+
 class FollowupsRow(TypedDict):
     """Effektopfølgninger (``followups.csv``)."""
 
@@ -285,7 +306,7 @@ class FollowupsRow(TypedDict):
     districts_text: str | None
     """Geografiske områder som i rapporten."""
     participants: int | None
-    """Antal deltagende personer, når rapporten angiver det."""
+    """Antal personer, der deltager i indsatsen (dens målgruppe), når rapporten angiver ét antal. Medarbejdere, som indsatsen har uddannet, tælles ikke her; de står i participants_text."""
     participants_text: str | None
     """Deltagere eller brugere, som rapporten formulerer dem (fx '126 unge i individuelle eller gruppe forløb')."""
     courses: int | None
@@ -417,6 +438,21 @@ class KeyFiguresRow(TypedDict):
     """Kilde: dokumentets id fra documents (fx '003') efterfulgt af afsnit, flere kilder adskilt af '; '. Læsere ser kilden som en kildehenvisning med dokumentets titel (sikkerby_build/citations.py)."""
 
 
+class CadencesRow(TypedDict):
+    """Opdateringshyppighed (``cadences.csv``)."""
+
+    id: str
+    """Hvilke tal: followups, goals, key_figures, safety_index eller registry."""
+    subject: str
+    """Tallene i ord."""
+    cadence: str
+    """Hyppigheden som kilderne angiver den, eller at de ikke gør."""
+    next_update: str
+    """Hvornår næste opdatering kan ventes, eller at kilderne ikke siger det."""
+    source: str
+    """Kilde: dokumentets id fra documents (fx '003') efterfulgt af afsnit, flere kilder adskilt af '; '. Læsere ser kilden som en kildehenvisning med dokumentets titel (sikkerby_build/citations.py)."""
+
+
 class DocumentsRow(TypedDict):
     """Kildedokumenter (``documents.csv``)."""
 
@@ -447,6 +483,10 @@ class DistrictsRow(TypedDict):
     """Bydelens navn."""
     kind: str
     """'bydel' eller 'hele byen' (aktiviteter og tal for hele kommunen)."""
+    basis: str
+    """'kilde': kilderne bruger selv området; 'redaktionel': navnet og afgrænsningen er redaktionens (kommunens bydelsinddeling), ikke kildernes."""
+    note: str
+    """Grundlaget for området, til læseren."""
     source: str
     """Kilde: dokumentets id fra documents (fx '003') efterfulgt af afsnit, flere kilder adskilt af '; '. Læsere ser kilden som en kildehenvisning med dokumentets titel (sikkerby_build/citations.py)."""
 
@@ -459,9 +499,9 @@ class DistrictWordingsRow(TypedDict):
     district_id: str | None
     """Bydel fra districts; tom når kilden ikke siger hvilke områder (fx 'Udsatte byområder')."""
     basis: str
-    """'kilde': kilden placerer selv området; 'redaktionel': placeringen er redaktionens (bydelsgrænserne)."""
-    note: str | None
-    """Forklaring til læseren, fx hvorfor en betegnelse er knyttet til to bydele."""
+    """Grundlaget for placeringen: 'kilde': en kilde placerer selv området i bydelen (fx med bydelens navn eller postnummer); 'redaktionel': placeringen er redaktionens, efter bydelsgrænserne, eller betegnelsen er ikke placeret."""
+    note: str
+    """Grundlaget for placeringen i ord, som læseren ser det på bydelssiderne: hvad kilden skriver, eller redaktionens begrundelse."""
     source: str
     """Kilde: dokumentets id fra documents (fx '003') efterfulgt af afsnit, flere kilder adskilt af '; '. Læsere ser kilden som en kildehenvisning med dokumentets titel (sikkerby_build/citations.py)."""
 
@@ -555,12 +595,14 @@ class Tables(TypedDict, total=False):
     activity_principles: list[ActivityPrinciplesRow]
     activity_focus_areas: list[ActivityFocusAreasRow]
     activity_districts: list[ActivityDistrictsRow]
+    overview_rows: list[OverviewRowsRow]
     followups: list[FollowupsRow]
     measurements: list[MeasurementsRow]
     rubric: list[RubricRow]
     effect_scores: list[EffectScoresRow]
     glossary: list[GlossaryRow]
     key_figures: list[KeyFiguresRow]
+    cadences: list[CadencesRow]
     documents: list[DocumentsRow]
     districts: list[DistrictsRow]
     district_wordings: list[DistrictWordingsRow]

@@ -50,6 +50,11 @@ def test_no_public_page_shows_a_seed_file_number(built_site):
     found = []
     for path in pages:
         text = _text(path.read_text(encoding="utf-8"))
+        if path.relative_to(public).as_posix() == "om/data/index.html":
+            # the open-data page is the key to the downloads' `source` column: it lists each
+            # document key beside its title, so it names keys by design
+            assert "documents.csv" in text and "Kildedokumenternes nøgler" in text
+            continue
         for pattern in SEED_PATTERNS:
             match = pattern.search(text)
             if match:
