@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import os
+import pickle
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -39,26 +40,27 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 
 
-_SHARED_ROOT: Path | None = None
+# In the environment, not a global: test modules import this file again as tests.conftest.
+_SHARED_ROOT = "SIKKERBY_TEST_SHARED"
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _shared_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One folder for the whole run: the parent of the workers' own base temp folders."""
-    global _SHARED_ROOT
     base = tmp_path_factory.getbasetemp()
     root = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared"
     root.mkdir(parents=True, exist_ok=True)
-    _SHARED_ROOT = root
+    os.environ[_SHARED_ROOT] = str(root)
     return root
 
 
 def shared(name: str, make: Callable[[Path], None]) -> Path:
     """The folder ``name``, made by ``make(folder)`` once per test run, whichever worker asks first."""
-    if _SHARED_ROOT is None:
+    if not os.environ.get(_SHARED_ROOT):
         raise RuntimeError("shared() is for use inside tests and fixtures")
-    target = _SHARED_ROOT / name
-    with FileLock(str(_SHARED_ROOT / f"{name}.lock")):
+    root = Path(os.environ[_SHARED_ROOT])
+    target = root / name
+    with FileLock(str(root / f"{name}.lock")):
         if not (target / ".complete").exists():
             shutil.rmtree(target, ignore_errors=True)
             target.mkdir(parents=True)
@@ -70,46 +72,98 @@ def shared(name: str, make: Callable[[Path], None]) -> Path:
 # ------------------------------------------------------------------ validation of unchanged data
 
 _FRICTIONLESS_SEEN: dict[str, list] = {}
+_RESOURCE_SEEN: dict[str, object] = {}
+_PACKAGE: dict[str, object] = {}  # the package being checked: its folder, descriptor and digest
+
+
+def _file_digest(data_dir: Path, resource: dict) -> bytes | None:
+    path = resource.get("path")
+    if not isinstance(path, str) or "://" in path or not (Path(data_dir) / path).is_file():
+        return None
+    return path.encode() + b"\0" + hashlib.sha256((Path(data_dir) / path).read_bytes()).digest()
 
 
 def _package_key(data_dir: Path, descriptor: dict) -> str | None:
     """A digest of the descriptor and every file it names; None when a file is not a local file."""
     digest = hashlib.sha256(json.dumps(descriptor, sort_keys=True, default=str).encode())
     for resource in descriptor.get("resources", []):
-        path = resource.get("path")
-        if not isinstance(path, str) or "://" in path:
+        file = _file_digest(data_dir, resource)
+        if file is None:
             return None
-        file = Path(data_dir) / path
-        if not file.is_file():
+        digest.update(file)
+    return digest.hexdigest()
+
+
+def _resource_key(name: str) -> str | None:
+    """The package's descriptor, this resource's file and the files its foreign keys read."""
+    data_dir, descriptor, package = _PACKAGE["data_dir"], _PACKAGE["descriptor"], _PACKAGE["key"]
+    resources = {r.get("name"): r for r in descriptor.get("resources", [])}  # type: ignore[union-attr]
+    if name not in resources:
+        return None
+    read = {name} | {fk.get("reference", {}).get("resource") or name for fk in resources[name].get("schema", {}).get("foreignKeys", [])}
+    digest = hashlib.sha256(f"{package}\0{name}".encode())
+    for other in sorted(read):
+        if other not in resources or (file := _file_digest(data_dir, resources[other])) is None:  # type: ignore[arg-type]
             return None
-        digest.update(path.encode() + b"\0" + file.read_bytes() + b"\0")
+        digest.update(file)
     return digest.hexdigest()
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _frictionless_once_per_package() -> Iterator[None]:
-    """frictionless' package check (≈6 s of every validation) runs once per distinct package.
+    """frictionless' package check (≈6 s of every validation) runs once per distinct input.
 
-    It is a pure function of the descriptor and the files it names, so a package seen before in
-    this worker (the unchanged real data in most tests) gets the same problems again; any changed
-    byte is a new key and is checked for real. The project's own rules always run.
+    It is a pure function of the descriptor and the files it names: a package seen before in this
+    worker (the unchanged real data of most tests) gets the same problems again, and in a changed
+    package only the resources whose file, or a file their foreign keys read, changed are checked
+    again; any changed byte is a new key and is checked for real. The project's own rules always run.
     """
-    real = validate_stage._run_frictionless
+    from frictionless.resource.resource import Resource
+
+    real_run, real_validate = validate_stage._run_frictionless, Resource.validate
 
     def run_frictionless(data_dir, descriptor, lines):
         try:
             key = _package_key(data_dir, descriptor)
-        except (OSError, TypeError, ValueError):
+        except (OSError, TypeError, ValueError, AttributeError):
             key = None
         if key is None:
-            return real(data_dir, descriptor, lines)
+            return real_run(data_dir, descriptor, lines)
+        stored = Path(os.environ[_SHARED_ROOT]) / "frictionless" / f"{key}.pickle" if os.environ.get(_SHARED_ROOT) else None
+        if key not in _FRICTIONLESS_SEEN and stored is not None and stored.is_file():  # another worker's
+            with contextlib.suppress(Exception):
+                _FRICTIONLESS_SEEN[key] = pickle.loads(stored.read_bytes())
         if key not in _FRICTIONLESS_SEEN:
-            _FRICTIONLESS_SEEN[key] = real(data_dir, descriptor, lines)
+            _PACKAGE.update(data_dir=data_dir, descriptor=descriptor, key=hashlib.sha256(json.dumps(descriptor, sort_keys=True, default=str).encode()).hexdigest())
+            try:
+                _FRICTIONLESS_SEEN[key] = real_run(data_dir, descriptor, lines)
+            finally:
+                _PACKAGE.clear()
+            if stored is not None:
+                with contextlib.suppress(Exception):
+                    stored.parent.mkdir(exist_ok=True)
+                    temporary = stored.with_suffix(f".{os.getpid()}")
+                    temporary.write_bytes(pickle.dumps(_FRICTIONLESS_SEEN[key]))
+                    temporary.replace(stored)
         return copy.deepcopy(_FRICTIONLESS_SEEN[key])
 
-    validate_stage._run_frictionless = run_frictionless
+    def validate_resource(self, checklist=None, **options):
+        key = None
+        if _PACKAGE and (checklist is None or checklist.to_descriptor() == {}):  # the default checks
+            try:
+                key = _resource_key(self.name)
+            except (OSError, TypeError, ValueError, AttributeError):
+                key = None
+        if key is None:
+            return real_validate(self, checklist, **options)
+        key += json.dumps(options, sort_keys=True, default=str)
+        if key not in _RESOURCE_SEEN:
+            _RESOURCE_SEEN[key] = real_validate(self, checklist, **options)
+        return _RESOURCE_SEEN[key]
+
+    validate_stage._run_frictionless, Resource.validate = run_frictionless, validate_resource
     yield
-    validate_stage._run_frictionless = real
+    validate_stage._run_frictionless, Resource.validate = real_run, real_validate
 
 
 @dataclass

@@ -77,13 +77,16 @@ def test_page_without_front_matter_is_public():
     assert (front.present, front.meta, front.body) == (False, {}, loaded_text)
 
 
-@pytest.mark.slow
-def test_internal_page_with_bom_and_crlf_is_in_no_public_output_file(data_copy: Path, tmp_path: Path):
-    from sikkerby_build import pipeline
+def plant_bom_crlf_page(content: Path) -> None:
+    _page(content, "intern-note.md", VARIANTS["bom-crlf"])
 
-    _page(data_copy / "content", "intern-note.md", VARIANTS["bom-crlf"])
-    out = tmp_path / "site"
-    pipeline.build("public", data_copy, out, data_copy / "content")
+
+@pytest.mark.slow
+def test_internal_page_with_bom_and_crlf_is_in_no_public_output_file():
+    from tests import planted
+
+    out = planted.site()
+    assert (planted.data_dir() / "content" / "intern-note.md").read_bytes() == VARIANTS["bom-crlf"]
     files = [p for p in (out / "public").rglob("*") if p.is_file()]
     assert len(files) > 50
     marker = MARKER.encode()
