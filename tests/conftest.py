@@ -212,6 +212,19 @@ def built_site(site_url: str) -> Path:
     return shared("real-site", lambda f: pipeline.build("all", DATA, f / "out", CONTENT, site_url=site_url)) / "out"
 
 
+@pytest.fixture(autouse=True)
+def _fast_tier_builds_no_site(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast tier (``-m "not slow and not browser"``) runs no MkDocs build: a test that does is slow."""
+    if request.node.get_closest_marker("slow"):
+        return
+    import mkdocs.commands.build
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        pytest.fail("This test runs a full MkDocs build: mark it @pytest.mark.slow, or use a shared build (tests/conftest.py).")
+
+    monkeypatch.setattr(mkdocs.commands.build, "build", refuse)
+
+
 SERVED = "served-site"  # the xdist group of the tests that serve the public site on site_url's port
 
 

@@ -61,3 +61,28 @@ def site() -> Path:
 def data_dir() -> Path:
     """The planted package (data/ with content/ inside; do not write to it: copy it)."""
     return root() / "data"
+
+
+# ------------------------------------------------------------------ the synthetic package
+
+SYNTHETIC = {"activities": 30, "years": 3, "seed": 2019}
+
+
+def _make_synthetic(root: Path) -> None:
+    """Built with the command line, in this process, into a relative --out folder."""
+    import json
+
+    from sikkerby_build.synth import write_package
+    from tests.conftest import run_cli
+
+    write_package(root / "syn", **SYNTHETIC)
+    result = run_cli("build", "--edition", "all", "--data", "syn", "--out", "site", "--quiet", cwd=root)
+    (root / "cli.json").write_text(json.dumps(result.__dict__), encoding="utf-8")
+
+
+def synthetic_root() -> Path:
+    """syn/ (a synthetic package of 30 activities over three years), site/ (both editions, built
+    by ``sikkerby build --out site`` from that folder) and cli.json (its exit code and output)."""
+    from tests.conftest import shared
+
+    return shared("synthetic", _make_synthetic)

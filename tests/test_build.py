@@ -310,20 +310,20 @@ def test_html_in_data_never_reaches_a_page_as_markup():
     assert "&#60;script&#62;" in sjakket_page  # shown as text (character references), not run
 
 
-def test_synthetic_package_builds(tmp_path):
-    from sikkerby_build.synth import write_package
-
-    write_package(tmp_path / "syn", activities=30, years=2, seed=7)
-    result = pipeline.build("public", tmp_path / "syn", tmp_path / "site", tmp_path / "syn" / "content")
-    assert result.editions[0].pages > 30
-    assert (tmp_path / "site/public/aktiviteter/syntetisk-aktivitet-00001/index.html").exists()
+def _synthetic_cli() -> dict:
+    return json.loads((planted.synthetic_root() / "cli.json").read_text(encoding="utf-8"))
 
 
-def test_cli_build_with_relative_out_folder(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "sikkerby_build.cli", "build", "--edition", "internal", "--data", str(DATA), "--out", "site"],
-        capture_output=True, text=True, cwd=tmp_path,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert (tmp_path / "site/internal/index.html").exists()
-    assert publish.editions(tmp_path / "site") == ["internal"] and publish.leftovers(tmp_path / "site") == []
+def test_synthetic_package_builds():
+    result = _synthetic_cli()
+    assert result["returncode"] == 0, result["stderr"][-2000:]
+    pages = re.search(r"^public: (\d+) sider", result["stdout"], re.MULTILINE)
+    assert pages and int(pages.group(1)) > 30, result["stdout"]
+    assert (planted.synthetic_root() / "site/public/aktiviteter/syntetisk-aktivitet-00001/index.html").exists()
+
+
+def test_cli_build_with_relative_out_folder():
+    result, root = _synthetic_cli(), planted.synthetic_root()  # sikkerby build --out site, run in root
+    assert result["returncode"] == 0, result["stderr"][-2000:]
+    assert (root / "site/internal/index.html").exists()
+    assert publish.editions(root / "site") == ["internal", "public"] and publish.leftovers(root / "site") == []
