@@ -228,6 +228,7 @@ def _fast_tier_builds_no_site(request: pytest.FixtureRequest, monkeypatch: pytes
 SERVED = "served-site"  # the xdist group of the tests that serve the public site on site_url's port
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests that serve the shared public site on its one port run on one worker."""
     for item in items:

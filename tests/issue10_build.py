@@ -77,3 +77,7 @@ def site() -> Path:
     from tests.conftest import shared
 
     return shared("issue10", _make) / "site"
+
+
+def data_dir() -> Path:
+    return site().parent / "data"
