@@ -196,13 +196,30 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _port_outside_ephemeral() -> int:
+    """A free port below the kernel's ephemeral range: it is chosen long before the site is served
+    (after the build), and no ``bind(0)`` or outgoing connection of another worker can take it meanwhile."""
+    import random
+    import socket
+
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    for port in random.Random(os.getpid()).sample(range(20000, max(20001, low)), 200):
+        with socket.socket() as s, contextlib.suppress(OSError):
+            s.bind(("127.0.0.1", port))
+            return port
+    return _free_port()
+
+
 @pytest.fixture(scope="session")
 def site_url() -> str:
     """The address the public site is served on, so Material's instant navigation is active.
 
     One port for the run (the shared build has it in its sitemap); the tests that serve it are
     kept on one worker (see pytest_collection_modifyitems)."""
-    folder = shared("site-url", lambda f: (f / "url").write_text(f"http://127.0.0.1:{_free_port()}/", encoding="utf-8"))
+    folder = shared("site-url", lambda f: (f / "url").write_text(f"http://127.0.0.1:{_port_outside_ephemeral()}/", encoding="utf-8"))
     return (folder / "url").read_text(encoding="utf-8")
 
 
