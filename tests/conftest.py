@@ -218,7 +218,7 @@ def site_url() -> str:
     """The address the public site is served on, so Material's instant navigation is active.
 
     One port for the run (the shared build has it in its sitemap); the tests that serve it are
-    kept on one worker (see pytest_collection_modifyitems)."""
+    served by every worker that needs it (see public_url)."""
     folder = shared("site-url", lambda f: (f / "url").write_text(f"http://127.0.0.1:{_port_outside_ephemeral()}/", encoding="utf-8"))
     return (folder / "url").read_text(encoding="utf-8")
 
@@ -242,17 +242,6 @@ def _fast_tier_builds_no_site(request: pytest.FixtureRequest, monkeypatch: pytes
     monkeypatch.setattr(mkdocs.commands.build, "build", refuse)
 
 
-SERVED = "served-site"  # the xdist group of the tests that serve the public site on site_url's port
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests that serve the shared public site on its one port run on one worker."""
-    for item in items:
-        if "public_url" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group(SERVED))
-
-
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     """A writable copy of the real data package and content, for tests that change data."""
@@ -267,9 +256,33 @@ def _serve(directory: Path, port: int = 0) -> Iterator[str]:
         yield base
 
 
+_SERVING: dict[str, object] = {}  # site_url -> the server of this process
+
+
 @pytest.fixture(scope="session")
-def public_url(built_site: Path, site_url: str) -> Iterator[str]:
-    yield from _serve(built_site / "public", int(site_url.rsplit(":", 1)[1].strip("/")))
+def public_url(built_site: Path, site_url: str) -> str:
+    """The shared public site on site_url's port (the one in its sitemap), for this worker's life.
+
+    Every worker that needs it binds the same port with SO_REUSEPORT and serves the same
+    read-only folder, so whichever worker the kernel hands a connection to answers alike. It is
+    not stopped at teardown: an xdist worker tears session fixtures down whenever it does not yet
+    know its next test, and open browser connections would keep a new bind from working. The
+    server thread is a daemon and ends with the worker."""
+    import functools
+    import http.server
+    import threading
+
+    if site_url not in _SERVING:
+
+        class Server(http.server.ThreadingHTTPServer):
+            allow_reuse_port = True
+            daemon_threads = True
+
+        handler = functools.partial(printing._QuietHandler, directory=str(built_site / "public"))
+        server = Server(("127.0.0.1", int(site_url.rsplit(":", 1)[1].strip("/"))), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        _SERVING[site_url] = server
+    return site_url
 
 
 @pytest.fixture(scope="session")
