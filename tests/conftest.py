@@ -217,8 +217,8 @@ def _port_outside_ephemeral() -> int:
 def site_url() -> str:
     """The address the public site is served on, so Material's instant navigation is active.
 
-    One port for the run (the shared build has it in its sitemap); the tests that serve it are
-    served by every worker that needs it (see public_url)."""
+    One port for the run (the shared build has it in its sitemap); every worker that needs the
+    site serves it on that port (see public_url)."""
     folder = shared("site-url", lambda f: (f / "url").write_text(f"http://127.0.0.1:{_port_outside_ephemeral()}/", encoding="utf-8"))
     return (folder / "url").read_text(encoding="utf-8")
 
