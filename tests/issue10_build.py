@@ -11,10 +11,8 @@ Planted:
 from __future__ import annotations
 
 import csv
-import functools
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from sikkerby_build import pipeline
@@ -58,10 +56,7 @@ def plant(data: Path) -> None:
     )
 
 
-@functools.lru_cache(maxsize=1)
-def site() -> Path:
-    """Folder with public/ and internal/ (built once per session)."""
-    root = Path(tempfile.mkdtemp(prefix="sikkerby-issue10-"))
+def _make(root: Path) -> None:
     data = root / "data"
     shutil.copytree(ROOT / "data", data)
     shutil.copytree(ROOT / "content", data / "content")
@@ -75,7 +70,13 @@ def site() -> Path:
             os.environ.pop("SIKKERBY_PDF", None)
         else:
             os.environ["SIKKERBY_PDF"] = previous
-    return root / "site"
+
+
+def site() -> Path:
+    """Folder with public/ and internal/ (built once per test run, shared by the xdist workers; read-only)."""
+    from tests.conftest import shared
+
+    return shared("issue10", _make) / "site"
 
 
 def data_dir() -> Path:

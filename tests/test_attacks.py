@@ -102,19 +102,24 @@ class _Markup(HTMLParser):
             self.hits.append("script: " + data[:60])
 
 
-@pytest.fixture(scope="module")
-def attacked_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _attack(root: Path) -> None:
     import shutil
 
     from tests.conftest import CONTENT, DATA
 
-    data = tmp_path_factory.mktemp("attack") / "data"
+    data = root / "data"
     shutil.copytree(DATA, data)
     shutil.copytree(CONTENT, data / "content")
     assert plant_everywhere(data) > 100
-    out = data.parent / "site"
-    pipeline.build("public", data, out, data / "content")
-    return out / "public"
+    pipeline.build("public", data, root / "site", data / "content")
+
+
+@pytest.fixture(scope="session")
+def attacked_site() -> Path:
+    """The public edition with the payloads everywhere, built once per run (shared by the workers)."""
+    from tests.conftest import shared
+
+    return shared("attacked", _attack) / "site" / "public"
 
 
 def test_unit_data_text_cannot_become_markdown_syntax():

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from sikkerby_build import audit, disclosure, live_figures, pipeline
+from sikkerby_build import audit, disclosure, live_figures
 from sikkerby_build.edition import EditionData
 from sikkerby_build.engine import abbreviation_line
 from sikkerby_build.load import ContentPage, FrontMatterError, parse_front_matter
@@ -77,11 +77,7 @@ def _rewrite(path: Path, change) -> None:
         writer.writerows(rows)
 
 
-@pytest.mark.slow
-@pytest.mark.browser
-def test_hovering_titles_runs_no_script(data_copy: Path, tmp_path: Path, browser):
-    from playwright.sync_api import Error as PlaywrightError
-
+def plant_titles(data: Path) -> None:
     def name(rows):
         for row in rows:
             row["name"] = f"{row['name']} {SCRIPT}"
@@ -91,10 +87,19 @@ def test_hovering_titles_runs_no_script(data_copy: Path, tmp_path: Path, browser
             if row["id"] == "sjakket":
                 row["description"] += f' Læs [mere](https://www.kk.dk/ "{SCRIPT}").'
 
-    _rewrite(data_copy / "administrations.csv", name)
-    _rewrite(data_copy / "activities.csv", link)
-    out = tmp_path / "site"
-    pipeline.build("public", data_copy, out, data_copy / "content")
+    _rewrite(data / "administrations.csv", name)
+    _rewrite(data / "activities.csv", link)
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_hovering_titles_runs_no_script(browser):
+    from playwright.sync_api import Error as PlaywrightError
+
+    from tests import planted
+
+    out = planted.site()
+    assert SCRIPT in (planted.data_dir() / "administrations.csv").read_text(encoding="utf-8")
     served = _serve(out / "public")
     base = next(served)
     dialogs: list[str] = []

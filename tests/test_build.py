@@ -16,6 +16,7 @@ import pytest
 
 from sikkerby_build import pipeline, publish
 from sikkerby_build.problems import ValidationFailed
+from tests import planted
 from tests.conftest import CONTENT, DATA, ROOT
 
 pytestmark = pytest.mark.slow
@@ -181,7 +182,7 @@ CANARY_CONTACT = "kanarie-kontakt-91b2@kk.example"
 CANARY_PAGE = "KANARIE-SIDE-55c1 denne interne side må aldrig blive offentlig"
 
 
-def _plant_canaries(data: Path) -> None:
+def plant_canaries(data: Path) -> None:
     with open(data / "activities.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     fields = list(rows[0])
@@ -198,10 +199,8 @@ def _plant_canaries(data: Path) -> None:
     page.write_text(f"---\ntitle: Kanarieside\naudience: internal\n---\n\n{CANARY_PAGE}\n", encoding="utf-8")
 
 
-def test_canaries_reach_internal_and_never_public(data_copy, tmp_path):
-    _plant_canaries(data_copy)
-    out = tmp_path / "site"
-    pipeline.build("all", data_copy, out, data_copy / "content")
+def test_canaries_reach_internal_and_never_public():
+    out = planted.site()
     internal = "\n".join(_all_text(out / "internal").values())
     assert CANARY_ROW in internal and CANARY_CONTACT in internal and "KANARIE-SIDE-55c1" in internal
     for name, text in _all_text(out / "public").items():
@@ -209,10 +208,14 @@ def test_canaries_reach_internal_and_never_public(data_copy, tmp_path):
             assert marker not in text, f"{marker} leaked into public/{name}"
 
 
-def test_audit_fails_the_build_on_a_planted_leak_and_keeps_the_old_site(data_copy, tmp_path):
-    _plant_canaries(data_copy)
+def test_audit_fails_the_build_on_a_planted_leak_and_keeps_the_old_site(tmp_path):
+    import shutil
+
+    data_copy = tmp_path / "data"
+    shutil.copytree(planted.data_dir(), data_copy)
     out = tmp_path / "site"
-    pipeline.build("public", data_copy, out, data_copy / "content")
+    shutil.copytree(planted.site(), out, symlinks=True)  # the published planted site is the old site
+    assert publish.editions(out) == ["internal", "public"] and publish.leftovers(out) == []
     before = _tree_digest(out / "public")
     # A public page that quotes the internal contact: only the post-build audit can catch this.
     (data_copy / "content" / "laek.md").write_text(f"---\ntitle: Læk\n---\n\nRing til {CANARY_CONTACT}.\n", encoding="utf-8")
@@ -220,7 +223,7 @@ def test_audit_fails_the_build_on_a_planted_leak_and_keeps_the_old_site(data_cop
         pipeline.build("public", data_copy, out, data_copy / "content")
     assert any(p.kind == "internal-leak" and p.file.startswith("laek/") for p in failure.value.problems)
     assert _tree_digest(out / "public") == before
-    assert publish.editions(out) == ["public"] and publish.leftovers(out) == []
+    assert publish.editions(out) == ["internal", "public"] and publish.leftovers(out) == []
 
 
 def test_invalid_data_stops_the_build_and_keeps_the_old_site(data_copy, tmp_path, built_site):
@@ -273,7 +276,7 @@ class _MarkupFinder(HTMLParser):
 XSS_MARKERS = ['<script>alert("xss")</script>', '<img src=x onerror="alert(1)">', "[klik](javascript:alert(1))"]
 
 
-def test_html_in_data_never_reaches_a_page_as_markup(data_copy, tmp_path):
+def plant_markup(data_copy: Path) -> None:
     payload = " ".join(XSS_MARKERS)
     with open(data_copy / "activities.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
@@ -294,8 +297,11 @@ def test_html_in_data_never_reaches_a_page_as_markup(data_copy, tmp_path):
             writer.writerows(table)
     story = data_copy / "content" / "stories" / "deniz.md"
     story.write_text(story.read_text(encoding="utf-8").replace('title: "Deniz"', "title: '<script>alert(\"xss\")</script>Deniz'"), encoding="utf-8")
-    out = tmp_path / "site"
-    pipeline.build("public", data_copy, out, data_copy / "content")
+
+
+def test_html_in_data_never_reaches_a_page_as_markup():
+    out = planted.site()
+    assert "<script>alert(" in (planted.data_dir() / "content/stories/deniz.md").read_text(encoding="utf-8")
     for path in (out / "public").rglob("*.html"):
         finder = _MarkupFinder()
         finder.feed(path.read_text(encoding="utf-8"))
@@ -304,20 +310,20 @@ def test_html_in_data_never_reaches_a_page_as_markup(data_copy, tmp_path):
     assert "&#60;script&#62;" in sjakket_page  # shown as text (character references), not run
 
 
-def test_synthetic_package_builds(tmp_path):
-    from sikkerby_build.synth import write_package
-
-    write_package(tmp_path / "syn", activities=30, years=2, seed=7)
-    result = pipeline.build("public", tmp_path / "syn", tmp_path / "site", tmp_path / "syn" / "content")
-    assert result.editions[0].pages > 30
-    assert (tmp_path / "site/public/aktiviteter/syntetisk-aktivitet-00001/index.html").exists()
+def _synthetic_cli() -> dict:
+    return json.loads((planted.synthetic_root() / "cli.json").read_text(encoding="utf-8"))
 
 
-def test_cli_build_with_relative_out_folder(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "sikkerby_build.cli", "build", "--edition", "internal", "--data", str(DATA), "--out", "site"],
-        capture_output=True, text=True, cwd=tmp_path,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert (tmp_path / "site/internal/index.html").exists()
-    assert publish.editions(tmp_path / "site") == ["internal"] and publish.leftovers(tmp_path / "site") == []
+def test_synthetic_package_builds():
+    result = _synthetic_cli()
+    assert result["returncode"] == 0, result["stderr"][-2000:]
+    pages = re.search(r"^public: (\d+) sider", result["stdout"], re.MULTILINE)
+    assert pages and int(pages.group(1)) > 30, result["stdout"]
+    assert (planted.synthetic_root() / "site/public/aktiviteter/syntetisk-aktivitet-00001/index.html").exists()
+
+
+def test_cli_build_with_relative_out_folder():
+    result, root = _synthetic_cli(), planted.synthetic_root()  # sikkerby build --out site, run in root
+    assert result["returncode"] == 0, result["stderr"][-2000:]
+    assert (root / "site/internal/index.html").exists()
+    assert publish.editions(root / "site") == ["internal", "public"] and publish.leftovers(root / "site") == []

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import gzip
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,7 +18,7 @@ import pytest
 from sikkerby_build.load import ContentLoad, content_files, load_content, parse_front_matter
 from sikkerby_build.problems import ValidationFailed
 from sikkerby_build.validate import validate
-from tests.conftest import ROOT
+from tests.conftest import CliResult, run_cli
 
 MARKER = "Hemmelig-markoer-7f3a intern note der aldrig maa ud"
 
@@ -79,13 +77,16 @@ def test_page_without_front_matter_is_public():
     assert (front.present, front.meta, front.body) == (False, {}, loaded_text)
 
 
-@pytest.mark.slow
-def test_internal_page_with_bom_and_crlf_is_in_no_public_output_file(data_copy: Path, tmp_path: Path):
-    from sikkerby_build import pipeline
+def plant_bom_crlf_page(content: Path) -> None:
+    _page(content, "intern-note.md", VARIANTS["bom-crlf"])
 
-    _page(data_copy / "content", "intern-note.md", VARIANTS["bom-crlf"])
-    out = tmp_path / "site"
-    pipeline.build("public", data_copy, out, data_copy / "content")
+
+@pytest.mark.slow
+def test_internal_page_with_bom_and_crlf_is_in_no_public_output_file():
+    from tests import planted
+
+    out = planted.site()
+    assert (planted.data_dir() / "content" / "intern-note.md").read_bytes() == VARIANTS["bom-crlf"]
     files = [p for p in (out / "public").rglob("*") if p.is_file()]
     assert len(files) > 50
     marker = MARKER.encode()
@@ -249,12 +250,8 @@ def test_content_load_with_errors_cannot_be_iterated():
 # ---------------------------------------------------------------- files: symlinks and special files
 
 
-def _build_cli(data: Path, out: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "sikkerby_build.cli", "build", "--edition", "public", "--quiet",
-         "--data", str(data), "--content", str(data / "content"), "--out", str(out)],
-        capture_output=True, text=True, cwd=ROOT,
-    )  # fmt: skip
+def _build_cli(data: Path, out: Path) -> CliResult:
+    return run_cli("build", "--edition", "public", "--quiet", "--data", str(data), "--content", str(data / "content"), "--out", str(out))
 
 
 def test_symlink_to_a_system_file_is_refused_and_nothing_is_published(data_copy: Path, tmp_path: Path):

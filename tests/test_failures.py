@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 
 
 def _build(data, out):
@@ -29,10 +29,11 @@ def test_engine_warning_is_shown_not_just_counted(data_copy, tmp_path):
 
 
 def test_unknown_live_figure_is_a_located_error_before_any_build(data_copy, tmp_path):
+    """In process: validation stops the build before MkDocs (the subprocess path is tested above)."""
     page = data_copy / "content" / "communication.md"
     text = page.read_text(encoding="utf-8").replace("{{ figures.opfoelgninger }}", "{{ figures.opfolgninger }}", 1)
     page.write_text(text, encoding="utf-8")
     line = text[: text.index("figures.opfolgninger")].count("\n") + 1
-    result = _build(data_copy, tmp_path / "site")
+    result = run_cli("build", "--edition", "public", "--data", str(data_copy), "--out", str(tmp_path / "site"))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"content/communication.md:{line}: FEJL [live-figure-unknown] Tallet 'opfolgninger' findes ikke. Mente du 'opfoelgninger'?" in result.stderr

@@ -10,8 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,14 +17,11 @@ import pytest
 from sikkerby_build import pipeline
 from sikkerby_build.problems import ValidationFailed
 from sikkerby_build.validate import LineMap, validate
-from tests.conftest import ROOT
+from tests.conftest import CliResult, run_cli
 
 
-def _cli_validate(data: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "sikkerby_build.cli", "validate", "--data", str(data), "--content", str(data / "content")],
-        capture_output=True, text=True, cwd=ROOT,
-    )  # fmt: skip
+def _cli_validate(data: Path) -> CliResult:
+    return run_cli("validate", "--data", str(data), "--content", str(data / "content"))
 
 
 def _sub(path: Path, old: str, new: str, count: int = 1) -> None:

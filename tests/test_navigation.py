@@ -57,7 +57,7 @@ def _write(content: Path, relative: str, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _add_editor_pages(content: Path) -> None:
+def add_editor_pages(content: Path) -> None:
     _write(content, "presse.md", "---\ntitle: Presse\nsection: resultater\nnav_order: 1\n---\n\nTil pressen.\n")
     _write(content, "tal-og-fakta.md", "Uden front matter.\n")
     _write(content, "intern/medarbejdere.md", "---\ntitle: Medarbejdere\naudience: internal\nnav_title: Vores folk\n---\n\nKun internt.\n")
@@ -73,7 +73,7 @@ def _nav_paths(items) -> list[tuple[str | None, str | None]]:
 
 def test_editor_pages_reach_the_nav_without_mkdocs_yml(data_copy):
     content = data_copy / "content"
-    _add_editor_pages(content)
+    add_editor_pages(content)
     config = settings.resolve(ROOT, data_copy, content)
     report = validate(config.data_dir, config.content_dir)
     assert report.ok, report.render()
@@ -163,13 +163,10 @@ def orphans(site: Path) -> set[str]:
 
 
 @pytest.mark.slow
-def test_no_page_is_orphaned_in_either_edition(data_copy, tmp_path):
-    from tests.test_history import add_2020_followups
+def test_no_page_is_orphaned_in_either_edition():
+    from tests import planted
 
-    add_2020_followups(data_copy)
-    _add_editor_pages(data_copy / "content")
-    out = tmp_path / "site"
-    pipeline.build("all", data_copy, out, data_copy / "content")
+    out = planted.site()  # with a 2020 follow-up and the editor pages (add_editor_pages)
     for edition in ("public", "internal"):
         site = out / edition
         nav_html = (site / "index.html").read_text(encoding="utf-8")

@@ -7,8 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from sikkerby_build.validate import validate
-from tests.conftest import CONTENT, DATA, ROOT
+from tests.conftest import CONTENT, DATA, CliResult, run_cli
 
 EXPECTED_WARNINGS = {
     # (kind, subject): findings in the 2019 report itself
@@ -35,6 +37,7 @@ def test_real_data_has_no_errors_and_the_expected_warnings():
     assert all(w.subject for w in report.warnings), "every warning names its activity"
 
 
+@pytest.mark.slow
 def test_official_frictionless_cli_accepts_the_package():
     result = subprocess.run(
         [str(Path(sys.executable).parent / "frictionless"), "validate", str(DATA / "datapackage.json")],
@@ -100,11 +103,8 @@ def _replace_cell(data: Path, name: str, row_key: str, field: str, value: str) -
     return line
 
 
-def _cli(data: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "sikkerby_build.cli", "validate", "--data", str(data)],
-        capture_output=True, text=True, cwd=ROOT,
-    )
+def _cli(data: Path) -> CliResult:
+    return run_cli("validate", "--data", str(data))
 
 
 def _only_error(data: Path):

@@ -9,6 +9,7 @@ Their shell snippets are parsed with ``bash -n`` and the preview rule is execute
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import shutil
 import subprocess
@@ -118,6 +119,17 @@ def test_readme_block_has_the_two_commands():
     commands = _readme_commands()
     assert "scripts/setup.sh --test && .venv/bin/python -m pytest" in commands
     assert any(c.startswith("scripts/setup.sh && .venv/bin/sikkerby build --edition all") for c in commands)
+
+
+def test_ci_run_is_the_readme_test_command_and_exits_with_pytest():
+    """.ci/run: strict mode, from the project root, and the README's test command as its last line,
+    so its exit status is pytest's (or setup's, when setup fails)."""
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    lines = [line.strip() for line in script.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    test_command = next(c for c in _readme_commands() if c.startswith("scripts/setup.sh --test"))
+    assert lines[0] == "set -euo pipefail" and lines[-1] == test_command, lines
+    assert 'cd "$(dirname "$0")/.."' in lines
+    assert script.startswith("#!/usr/bin/env bash\n") and os.access(ROOT / ".ci" / "run", os.X_OK)
 
 
 @pytest.mark.parametrize("ci", ["github", "gitlab"])
