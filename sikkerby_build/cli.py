@@ -76,6 +76,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"{len(result.report.warnings)} datakvalitetsadvarsler (se 'sikkerby validate').", file=sys.stderr)
     for e in result.editions:
         print(f"{e.edition}: {e.pages} sider, {e.charts} diagrammer, {e.seconds:.1f} s -> {e.path}")
+    for name, changes in result.changes.items():  # against the version published before this build
+        for line in changes.summary(name) if changes is not None else [f"{name}: første udgivelse i denne outputmappe."]:
+            print(line)
     return 0
 
 
