@@ -221,3 +221,34 @@ def test_forked_editions_report_failures_and_remove_staging(monkeypatch: pytest.
     with pytest.raises(pipeline.AuditFailed, match="Efterkontrollen af internal-udgaven"):
         pipeline._run_forked(["public", "internal"], Job(), version, messages.append)  # type: ignore[arg-type]
     assert sorted(p.name for p in version.parent.iterdir()) == ["v1"]
+
+
+@pytest.mark.slow  # validates the real data (no site is built)
+@pytest.mark.parametrize("failure", ["error", "sigterm"])
+def test_staging_is_removed_on_every_exit_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, failure: str) -> None:
+    import signal
+    import tempfile
+
+    from sikkerby_build.engine import EngineFailed
+
+    seen: list[Path] = []
+
+    def engine_stops(staging: Path, *args: object, **kwargs: object) -> None:
+        seen.append(staging)
+        assert staging.is_dir()
+        if failure == "sigterm":
+            os.kill(os.getpid(), signal.SIGTERM)  # e.g. CI cancelling the job
+        raise EngineFailed("MkDocs kunne ikke bygge")
+
+    monkeypatch.setattr(engine, "build_site", engine_stops)
+    monkeypatch.setenv("SIKKERBY_JOBS", "1")
+    before = set(Path(tempfile.gettempdir()).glob("sikkerby-*"))
+    handler_before = signal.getsignal(signal.SIGTERM)
+    out = tmp_path / "out"
+    expected = SystemExit if failure == "sigterm" else EngineFailed
+    with pytest.raises(expected):
+        pipeline.build("all", pipeline.DEFAULT_DATA, out, pipeline.DEFAULT_CONTENT)
+    assert seen and not seen[0].exists()
+    assert publish.leftovers(out) == []
+    assert set(Path(tempfile.gettempdir()).glob("sikkerby-*")) <= before  # nothing new in /tmp
+    assert signal.getsignal(signal.SIGTERM) is handler_before  # the build's own handler is gone again
