@@ -131,14 +131,35 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def with_full_sitemap(site: Path, base: str, work: Path) -> Path:
+    """A hard-linked copy of ``site`` whose sitemap.xml lists every page, as MkDocs writes it when the
+    build has ``--site-url`` (Material's instant navigation fetches it on every page load, so its
+    size counts). Sites built without ``--site-url`` have an empty sitemap."""
+    copy = work / site.name
+    shutil.copytree(site, copy, copy_function=os.link)
+    (copy / "sitemap.xml").unlink()
+    entries = [
+        f"    <url>\n         <loc>{base}{p.parent.relative_to(copy).as_posix() + '/' if p.parent != copy else ''}</loc>\n"
+        "         <lastmod>2026-12-02</lastmod>\n    </url>"
+        for p in sorted(copy.rglob("index.html"))
+    ]
+    (copy / "sitemap.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + "\n".join(entries) + "\n</urlset>",
+        encoding="utf-8",
+    )
+    return copy
+
+
 def bench_weight(sites: dict[str, Path], path: str = "ordliste/") -> list[list[str]]:
     from playwright.sync_api import sync_playwright
 
     rows = []
+    work = Path(tempfile.mkdtemp(prefix="sikkerby-weight-"))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        for label, site in sites.items():
+        for n, (label, site) in enumerate(sites.items()):
             port = _free_port()
+            site = with_full_sitemap(site.resolve(), f"http://127.0.0.1:{port}/", work / str(n))
             server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)],
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
             try:
@@ -156,17 +177,19 @@ def bench_weight(sites: dict[str, Path], path: str = "ordliste/") -> list[list[s
                 page.wait_for_timeout(1000)
                 index = [(r.url, r.body()) for r in responses if r.ok and "search_index.json" in r.url]
                 fetched_early = any("search_index.json" in u for u, _ in before)
+                sitemap_gz = sum(len(gzip.compress(b, 6)) for u, b in before if u.endswith("sitemap.xml"))
                 raw = sum(len(b) for _, b in before)
                 gz = sum(len(gzip.compress(b, 6)) for _, b in before)
                 index_gz = sum(len(gzip.compress(b, 6)) for _, b in index)
                 pages = sum(1 for _ in site.rglob("index.html"))
-                rows.append([label, str(pages), str(len(before)), f"{raw / 1024:.0f}", f"{gz / 1024:.0f}",
+                rows.append([label, str(pages), str(len(before)), f"{raw / 1024:.0f}", f"{gz / 1024:.0f}", f"{sitemap_gz / 1024:.0f}",
                              "yes" if fetched_early else "no", f"{index_gz / 1024:.0f}"])  # fmt: skip
                 context.close()
             finally:
                 server.terminate()
                 server.wait()
         browser.close()
+    shutil.rmtree(work, ignore_errors=True)
     return rows
 
 
@@ -190,7 +213,7 @@ def main() -> None:
     if "weight" in only:
         sites = {label: (ROOT / folder) for label, folder in (item.split("=", 1) for item in args.weight_sites.split(","))}
         print("## Page without charts (glossary), everything loaded until search is used\n")
-        print(table(["data", "HTML pages", "requests", "KB raw", "KB gzip", "index fetched before search", "index KB gzip (on search)"],
+        print(table(["data", "HTML pages", "requests", "KB raw", "KB gzip", "of it sitemap KB gzip", "index fetched before search", "index KB gzip (on search)"],
                     bench_weight(sites)) + "\n")  # fmt: skip
 
 
