@@ -67,11 +67,13 @@ def pdf_text(path: Path) -> str:
     return "\n".join([*meta, *(page.extract_text() or "" for page in reader.pages)])
 
 
-def _read_text(path: Path) -> str:
-    """Every file, whatever its suffix (gzip decompressed, PDFs as their text); other binary formats as Latin-1 text."""
+def _read_text(path: Path, raw: bytes | None = None) -> str:
+    """Every file, whatever its suffix (gzip decompressed, PDFs as their text); other binary formats as Latin-1 text.
+
+    ``raw``: the file's bytes when the caller has read them already (each output file is read once)."""
     if path.suffix.lower() == ".pdf":
         return normalise(pdf_text(path))
-    raw = path.read_bytes()
+    raw = path.read_bytes() if raw is None else raw
     if raw[:2] == b"\x1f\x8b":
         raw = gzip.decompress(raw)
     text = raw.decode("latin-1") if path.suffix.lower() in BINARY_SUFFIXES else raw.decode("utf-8", errors="replace")
@@ -176,11 +178,12 @@ def audit(site_dir: Path, data: EditionData, site_url: str | None = None) -> lis
         if not path.is_file():
             continue
         rel = path.relative_to(site_dir).as_posix()
-        text = texts[rel] = _read_text(path)
+        raw = path.read_bytes() if path.suffix.lower() != ".pdf" else None  # read once for every check below
+        text = texts[rel] = _read_text(path, raw)
         for match in sorted(set(FORBIDDEN_HOSTS.findall(text))):
             problems.append(Problem("third-party-host", rel, f"Filen nævner en tredjepartsvært: {match}"))
-        if path.suffix == ".html":
-            problems.extend(_page_problems(rel, path.read_text(encoding="utf-8", errors="replace")))
+        if path.suffix == ".html" and raw is not None:
+            problems.extend(_page_problems(rel, raw.decode("utf-8", errors="replace")))
         own = _strip_own_urls(text, site_url)
         if path.suffix in {".html", ".css", ".svg"} and (LOADING_URL.search(own) or CSS_URL.search(own)):
             problems.append(Problem("third-party-request", rel, "Siden henter en ressource fra en anden server."))

@@ -76,27 +76,38 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"{len(result.report.warnings)} datakvalitetsadvarsler (se 'sikkerby validate').", file=sys.stderr)
     for e in result.editions:
         print(f"{e.edition}: {e.pages} sider, {e.charts} diagrammer, {e.seconds:.1f} s -> {e.path}")
+    for name, changes in result.changes.items():  # against the version published before this build
+        for line in changes.summary(name) if changes is not None else [f"{name}: første udgivelse i denne outputmappe."]:
+            print(line)
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import logging
-
-
-    logging.basicConfig(level=logging.INFO, format="%(levelname)-7s - %(message)s")
+    """The preview prints our own short lines; MkDocs' output only when it reports a problem (engine.PreviewLog)."""
+    import shutil
+    import signal
 
     config = _settings(args)
+    print(f"sikkerby: validerer og genererer {args.edition}-udgaven …", file=sys.stderr, flush=True)
     report = validate(config.data_dir, config.content_dir)
     if not report.ok:
         print(report.render(), file=sys.stderr)
         return 1
     staging = Path(tempfile.mkdtemp(prefix="sikkerby-serve-"))
-    _, rendered = pipeline.stage(args.edition, config, staging, report)
-    watcher = _watch_sources(args, config, staging, report)
+    previous = signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
+    watcher = None
     try:
+        _, rendered = pipeline.stage(args.edition, config, staging, report)
+        watcher = _watch_sources(args, config, staging, report)
         engine.serve(staging, args.edition, args.port, rendered, config)
+    except KeyboardInterrupt:
+        pass
     finally:
-        watcher.set()
+        if watcher is not None:
+            watcher.set()
+        signal.signal(signal.SIGTERM, previous)
+        shutil.rmtree(staging, ignore_errors=True)  # the staging folder never stays behind in /tmp
+    print("sikkerby: forhåndsvisningen er stoppet.", file=sys.stderr)
     return 0
 
 
@@ -146,7 +157,7 @@ def _watch_sources(args: argparse.Namespace, config: Settings, staging: Path, re
                 print(f"sikkerby: siderne kunne ikke genereres ({exc}); forhåndsvisningen kører videre.", file=sys.stderr)
                 continue
             engine.write_engine_files(staging, rendered)
-            print(f"sikkerby: sider genereret på {time.perf_counter() - started:.2f} s", file=sys.stderr)
+            print(f"sikkerby: ændring set, sider genereret på {time.perf_counter() - started:.1f} s", file=sys.stderr)
 
     threading.Thread(target=loop, daemon=True).start()
     return stop

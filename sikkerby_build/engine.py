@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -235,6 +236,52 @@ def _neutralise_third_party_loaders(site_dir: Path) -> None:
             asset.write_text(stripped, encoding="utf-8")
 
 
+class PreviewLog(logging.Handler):
+    """The preview's console: our own short Danish lines; MkDocs' messages only when it reports a
+    problem, errors before warnings, once per rebuild. Its routine lines are dropped."""
+
+    NOISE = ("A 'dirty' build is being performed",)
+
+    def __init__(self, write: Any = None) -> None:
+        super().__init__(logging.INFO)
+        self.write = write or (lambda line: print(line, file=sys.stderr, flush=True))
+        self.pending: list[logging.LogRecord] = []
+        self.builds = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = re.sub(r"^\[\d\d:\d\d:\d\d\] ", "", record.getMessage())  # the dev server's time stamps
+        if record.levelno >= logging.WARNING:
+            if not message.startswith(self.NOISE):
+                self.pending.append(record)
+            if record.levelno >= logging.ERROR and " built in " not in message:
+                self.flush_problems()
+            return
+        if message.startswith("Documentation built in"):
+            self.flush_problems()
+            seconds = message.rsplit(" in ", 1)[-1].replace(" seconds", " s")
+            self.builds += 1
+            self.write(f"sikkerby: forhåndsvisningen er {'bygget' if self.builds == 1 else 'opdateret'} ({seconds}).")
+        elif message.startswith("Serving on "):
+            url = message.split()[2]
+            self.write(f"sikkerby: forhåndsvisning på {url} – ændringer i content/ og data/ vises automatisk. Stop med Ctrl-C.")
+
+    def flush_problems(self) -> None:
+        records, self.pending = self.pending, []
+        if not records:
+            return
+        errors = [r for r in records if r.levelno >= logging.ERROR]
+        warnings = [r for r in records if r.levelno < logging.ERROR]
+        self.write(f"sikkerby: MkDocs meldte {len(errors)} fejl og {len(warnings)} advarsler:")
+        for r in errors + warnings:
+            kind = "FEJL" if r.levelno >= logging.ERROR else "ADVARSEL"
+            lines = r.getMessage().strip().splitlines() or [""]
+            self.write(f"  {kind}: {lines[0]}")
+            for line in lines[1:]:
+                self.write(f"    {line}")
+            if r.exc_info and r.exc_info[1] is not None:
+                self.write(f"    {type(r.exc_info[1]).__name__}: {r.exc_info[1]}")
+
+
 def serve(staging: Path, edition: str, port: int, rendered: RenderResult, settings: Settings) -> None:
     """Live-reloading preview of an edition (MkDocs' dev server on the staging folder)."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -244,7 +291,17 @@ def serve(staging: Path, edition: str, port: int, rendered: RenderResult, settin
     config = edition_config(staging, edition, staging / "site", rendered, settings)
     # A preview must survive warnings (MkDocs warns about every dirty rebuild); the real build is strict.
     config["strict"] = False
+    config["hooks"] = [str(Path(__file__).with_name("serve_hooks.py"))]  # titles in dirty rebuilds
     config_file = staging / "mkdocs.yml"
     config_file.write_text(dump_config(config), encoding="utf-8")
-    # "dirty": rebuild only the pages whose staged files changed (render leaves the rest untouched)
-    mkdocs_serve(config_file=str(config_file), dev_addr=f"127.0.0.1:{port}", livereload=True, build_type="dirty")
+    logger = logging.getLogger("mkdocs")
+    console = PreviewLog()
+    logger.addHandler(console)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    try:
+        # "dirty": rebuild only the pages whose staged files changed (render leaves the rest untouched)
+        mkdocs_serve(config_file=str(config_file), dev_addr=f"127.0.0.1:{port}", livereload=True, build_type="dirty")
+    finally:
+        logger.removeHandler(console)
+        logger.propagate = True

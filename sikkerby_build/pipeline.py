@@ -5,16 +5,31 @@ the engine, used by ``sikkerby serve``). Under a lock on the output folder, the 
 built into a new version folder and switched live together in one step (``publish.py``); a
 failure discards that folder and leaves the previous output untouched.
 
+Both editions are built at the same time in two processes (forked after the data was read and
+validated once, so neither reads it again) when the machine has two cores or more;
+``SIKKERBY_JOBS=1`` builds them one after the other. Staging folders live beside the version
+folder (``OUT/.versions/<id>.staging-<edition>``) and are removed on every exit path: normal,
+error, Ctrl-C and SIGTERM (turned into an exit while a build runs), and whatever a ``kill -9``
+leaves is swept by the next build. After the switch ``BuildResult.changes`` says what changed
+against the previously published version (``publish.compare``).
+
 Edition selection runs before compute (not after, as in the first sketch): computations,
 charts, the search index and downloads then never see internal data in the public edition.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime
+import multiprocessing
+import multiprocessing.connection
+import os
+import pickle
 import shutil
-import tempfile
+import signal
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,7 +50,11 @@ class AuditFailed(Exception):
         lines = "\n".join(p.line() for p in problems[:50])
         more = f"\n… og {len(problems) - 50} flere." if len(problems) > 50 else ""
         super().__init__(f"Efterkontrollen af {edition_name}-udgaven fandt {len(problems)} problem(er):\n{lines}{more}")
+        self.edition_name = edition_name
         self.problems = problems
+
+    def __reduce__(self):  # crosses the process boundary when the editions are built in parallel
+        return (AuditFailed, (self.edition_name, self.problems))
 
 
 @dataclass
@@ -51,6 +70,8 @@ class EditionResult:
 class BuildResult:
     report: Report
     editions: list[EditionResult] = field(default_factory=list)
+    # per edition: what changed against the previously published version (None: first publish)
+    changes: dict[str, publish.Changes | None] = field(default_factory=dict)
 
 
 Progress = Callable[[str], None]
@@ -100,30 +121,154 @@ def build(
     out_dir = Path(out_dir).resolve()  # MkDocs resolves relative paths against its config file
     out_dir.mkdir(parents=True, exist_ok=True)
     result = BuildResult(report=report)
-    loaded = (checked.dataset, checked.pages)  # read once: validation's own load, for all editions
+    job = _EditionJob(
+        config=config,
+        loaded=(checked.dataset, checked.pages),  # read once: validation's own load, for all editions
+        report=report,
+        site_url=site_url,
+        cache=_pdf_cache(config) if config.pdfs else None,
+        pdf_date=printing.data_date(data_dir) if config.pdfs else None,
+        tabs=max(1, printing.workers() // min(len(editions), parallel_jobs())),
+    )
     # One build at a time per output folder (else publish.PublishLocked); the editions go into
     # a new version folder that is switched live in one step, or discarded on any failure.
-    with publish.building(out_dir) as version:
-        for name in editions:
-            started = time.perf_counter()
-            staging = Path(tempfile.mkdtemp(prefix=f"sikkerby-{name}-"))
-            try:
-                progress(f"{name}: genererer sider …")
-                data, rendered = stage(name, config, staging, report, loaded)
-                progress(f"{name}: bygger {len(rendered.pages)} sider med MkDocs …")
-                new_site = version / name
-                engine.build_site(staging, name, new_site, rendered, config)
-                if config.pdfs:
-                    printing.print_pdfs(new_site, render.urls.print_jobs(rendered.pages), progress)
-                progress(f"{name}: efterkontrol …")
-                problems = audit_stage.audit(new_site, data, site_url)
-                if problems:
-                    raise AuditFailed(name, problems)
-            finally:
-                shutil.rmtree(staging, ignore_errors=True)
-            result.editions.append(
-                EditionResult(name, len(rendered.pages), rendered.charts, time.perf_counter() - started, out_dir / name)
-            )
+    with _terminate_as_exit(), publish.building(out_dir) as version:
+        result.editions = _run_editions(editions, job, version, progress)
+        previous = publish.current_version(out_dir)
+        result.changes = {name: publish.compare(previous / name if previous else None, version / name) for name in editions}
         progress("lægger sitet ud …")
         publish.publish(out_dir, version, editions)
     return result
+
+
+@dataclass
+class _EditionJob:
+    """What every edition's build shares (inherited by a forked process, never pickled)."""
+
+    config: Settings
+    loaded: tuple[Dataset, list[ContentPage]]
+    report: Report
+    site_url: str | None
+    cache: printing.PdfCache | None
+    pdf_date: datetime.datetime | None
+    tabs: int
+
+
+def _pdf_cache(config: Settings) -> printing.PdfCache | None:
+    where = printing.cache_dir(config.project)
+    return printing.PdfCache(where) if where is not None else None
+
+
+def build_edition(name: str, job: _EditionJob, version: Path, progress: Progress) -> EditionResult:
+    """One edition into ``version / name``: stage, engine, PDFs, audit. Its staging is always removed."""
+    started = time.perf_counter()
+    config = job.config
+    staging = version.parent / f"{version.name}.staging-{name}"  # swept with the version folder
+    try:
+        staging.mkdir(mode=0o700)
+        progress(f"{name}: genererer sider …")
+        data, rendered = stage(name, config, staging, job.report, job.loaded)
+        progress(f"{name}: bygger {len(rendered.pages)} sider med MkDocs …")
+        new_site = version / name
+        engine.build_site(staging, name, new_site, rendered, config)
+        if config.pdfs:
+            printing.print_pdfs(
+                new_site, render.urls.print_jobs(rendered.pages), lambda m: progress(f"{name}: {m}"), job.cache, job.pdf_date, job.tabs
+            )
+        progress(f"{name}: efterkontrol …")
+        problems = audit_stage.audit(new_site, data, job.site_url)
+        if problems:
+            raise AuditFailed(name, problems)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return EditionResult(name, len(rendered.pages), rendered.charts, time.perf_counter() - started, config.out_dir / name)
+
+
+def parallel_jobs() -> int:
+    """Editions built at once: ``SIKKERBY_JOBS``, else 2 where the machine has two cores or more."""
+    try:
+        wanted = int(os.environ.get("SIKKERBY_JOBS", "0"))
+    except ValueError:
+        wanted = 0
+    if wanted > 0:
+        return wanted
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return 2 if cores >= 2 else 1
+
+
+def _run_editions(names: list[str], job: _EditionJob, version: Path, progress: Progress) -> list[EditionResult]:
+    # fork copies only the calling thread: with other threads running (a test session driving a
+    # browser, the preview's watcher) a lock one of them holds could hang the child, so build in turn.
+    if len(names) < 2 or parallel_jobs() < 2 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [build_edition(name, job, version, progress) for name in names]
+    return _run_forked(names, job, version, progress)
+
+
+def _run_forked(names: list[str], job: _EditionJob, version: Path, progress: Progress) -> list[EditionResult]:
+    context = multiprocessing.get_context("fork")
+    children: dict[str, tuple[multiprocessing.process.BaseProcess, multiprocessing.connection.Connection]] = {}
+    try:
+        for name in names:
+            receive, send = context.Pipe(duplex=False)
+            child = context.Process(target=_edition_child, args=(name, job, version, send), name=f"sikkerby-{name}")
+            child.start()
+            send.close()
+            children[name] = (child, receive)
+        results: dict[str, EditionResult] = {}
+        open_ends = {receive: name for name, (_, receive) in children.items()}
+        while open_ends:
+            for ready in multiprocessing.connection.wait(list(open_ends)):
+                name = open_ends[ready]  # type: ignore[index]
+                try:
+                    kind, value = ready.recv()  # type: ignore[union-attr]
+                except EOFError:
+                    del open_ends[ready]  # type: ignore[arg-type]
+                    if name not in results:
+                        raise RuntimeError(f"Bygningen af {name}-udgaven stoppede uventet (proces {children[name][0].pid}).") from None
+                    continue
+                if kind == "progress":
+                    progress(value)
+                elif kind == "done":
+                    results[name] = value
+                else:
+                    raise value
+        return [results[name] for name in names]
+    finally:
+        for child, receive in children.values():
+            if child.is_alive():
+                child.terminate()  # SIGTERM: the child removes its staging folder on the way out
+            child.join()
+            receive.close()
+
+
+def _edition_child(name: str, job: _EditionJob, version: Path, send: multiprocessing.connection.Connection) -> None:
+    def report(message: str) -> None:
+        send.send(("progress", message))
+
+    try:
+        outcome: tuple[str, object] = ("done", build_edition(name, job, version, report))
+    except BaseException as exc:  # noqa: BLE001 - every failure goes to the parent, which raises it
+        outcome = ("error", exc)
+        try:
+            pickle.dumps(exc)
+        except Exception:  # noqa: BLE001
+            outcome = ("error", RuntimeError(f"{type(exc).__name__}: {exc}"))
+    send.send(outcome)
+    send.close()
+
+
+@contextlib.contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """SIGTERM during a build exits through the ``finally`` blocks (staging and version removed)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def leave(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, leave)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

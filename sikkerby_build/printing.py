@@ -1,7 +1,26 @@
 """Stage: printing. The built site -> PDFs of its documents (fact sheets, annual reports).
 
-Entry point: ``print_pdfs(site_dir, jobs, progress) -> list[Path]``; runs after the engine and
-before the audit, so the audit reads the PDFs' text too.
+Entry point: ``print_pdfs(site_dir, jobs, progress, cache, date) -> list[Path]`` (or
+``print_documents`` for the counts); runs after the engine and before the audit, so the audit
+reads the PDFs' text too.
+
+**Only what changed is printed** (``PdfCache``): a printed PDF is kept in a content-addressed
+cache (the project's ``.cache/pdf/``, or ``$XDG_CACHE_HOME/sikkerby/pdf`` when the project folder
+is not writable; ``SIKKERBY_CACHE_DIR`` sets it, ``SIKKERBY_CACHE=off`` switches it off). An
+entry is found by the page's HTML, its address and the print settings (options, viewport,
+scripts, Chromium and Playwright versions) and holds the list of every file the page loaded
+while it was printed (style sheets, scripts, plotly, images) with their SHA-256: it is reused
+only when each of those files is still the same. Entries are shared by builds and editions.
+
+**In parallel**: what is not in the cache is printed by one Chromium with several tabs at once
+(``workers``: the cores, at most 4; ``SIKKERBY_PDF_WORKERS`` overrides).
+
+**Reproducible**: Chromium writes the clock into ``/CreationDate`` and ``/ModDate`` and numbers
+the tagged structure's ``/ID``s from a counter its renderer shares between tabs. Both are
+rewritten in place with strings of the same length (no offset moves): the IDs by rank (the same
+document gets the same IDs whichever tab printed it, in whatever order), the dates from the data
+(``data_date``: ``SOURCE_DATE_EPOCH``, else the last commit that changed the data folder). A
+build from cold and one from the cache write the same bytes.
 
 The site is served on a loopback port and each page is printed with Chromium's print-to-PDF via
 Playwright (Debian's ``/usr/bin/chromium``; a browser is never downloaded): A4, tagged (PDF/UA
@@ -16,13 +35,22 @@ continues without PDFs, unless ``SIKKERBY_REQUIRE_PDF=1`` (CI sets it), which ma
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
+import datetime as dt
 import functools
+import hashlib
 import http.server
+import json
 import os
+import re
+import subprocess
+import tempfile
 import threading
+import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 CHROMIUM = Path(os.environ.get("SIKKERBY_CHROMIUM", "/usr/bin/chromium"))
@@ -46,6 +74,14 @@ PDF_OPTIONS = {
     "margin": {"top": "14mm", "bottom": "16mm", "left": "13mm", "right": "13mm"},
 }
 CHART_TIMEOUT_MS = 30_000
+# Scripts run in the page before printing (part of the cache key).
+DRAW_CHARTS = "() => window.sikkerbyDrawAllCharts ? window.sikkerbyDrawAllCharts() : null"
+CHARTS_DRAWN = "() => [...document.querySelectorAll('[data-sb-chart]')].every(el => el.hasAttribute('data-drawn'))"
+# The PDF's title is the document's own heading, not the browser tab title.
+TITLE_FROM_HEADING = "() => { const h = document.querySelector('article h1, .md-content h1'); if (h) document.title = h.textContent.trim(); }"
+# Bump when anything else about printing changes what a PDF looks like: old cache entries then miss.
+PRINT_FORMAT = 2
+MAX_WORKERS = 4
 
 Progress = Callable[[str], None]
 
@@ -107,55 +143,291 @@ def _quiet(_: str) -> None:
     pass
 
 
-def print_pdfs(site_dir: Path, jobs: list[tuple[str, str]], progress: Progress = _quiet) -> list[Path]:
+# ---------------------------------------------------------------- reproducible bytes
+
+_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:(\d{14})([^)]*)\)")
+_NODE_ID = re.compile(rb"\(node(\d+)\)")
+PLACEHOLDER_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def canonical_ids(pdf: bytes) -> bytes:
+    """Chromium's structure ``/ID (node00000576)`` numbers renumbered by rank, at the same width."""
+    ids = sorted({m.group(1) for m in _NODE_ID.finditer(pdf)}, key=int)
+    rank = {old: b"%0*d" % (len(old), n) for n, old in enumerate(ids, 1)}
+    return _NODE_ID.sub(lambda m: b"(node" + rank[m.group(1)] + b")", pdf)
+
+
+def stamp_dates(pdf: bytes, when: dt.datetime) -> bytes:
+    """``/CreationDate`` and ``/ModDate`` set to ``when`` (UTC), written at the same length."""
+    digits = when.astimezone(dt.UTC).strftime("%Y%m%d%H%M%S").encode()
+
+    def replace(m: re.Match[bytes]) -> bytes:
+        zone = m.group(3)
+        fixed = b"+00'00'" if len(zone) == 7 else (b"Z" + b" " * (len(zone) - 1) if zone else b"")
+        return b"/" + m.group(1) + b" (D:" + digits + fixed + b")"
+
+    return _DATE.sub(replace, pdf)
+
+
+def data_date(data_dir: Path) -> dt.datetime:
+    """The PDFs' date, from the data: ``SOURCE_DATE_EPOCH`` if set, else the time of the last commit
+    that changed the data folder, else the epoch. Never the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        try:
+            epoch = subprocess.run(
+                ["git", "-C", str(data_dir), "log", "-1", "--format=%ct", "--", "."],
+                capture_output=True, text=True, check=True, timeout=30,
+            ).stdout.strip()  # fmt: skip
+        except (OSError, subprocess.SubprocessError):
+            epoch = ""
+    try:
+        return dt.datetime.fromtimestamp(int(epoch or 0), dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        return PLACEHOLDER_DATE
+
+
+# ---------------------------------------------------------------- the cache
+
+
+def cache_dir(project: Path) -> Path | None:
+    """Where printed PDFs are kept: ``SIKKERBY_CACHE_DIR``, else ``PROJECT/.cache/pdf`` (git-ignored),
+    else ``$XDG_CACHE_HOME/sikkerby/pdf`` when the project folder is not writable; None when
+    ``SIKKERBY_CACHE=off``."""
+    if os.environ.get("SIKKERBY_CACHE", "").strip().lower() in {"0", "off", "false", "no", "nej"}:
+        return None
+    if os.environ.get("SIKKERBY_CACHE_DIR"):
+        return Path(os.environ["SIKKERBY_CACHE_DIR"]) / "pdf"
+    if os.access(project, os.W_OK):
+        return project / ".cache" / "pdf"
+    xdg = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return xdg / "sikkerby" / "pdf"
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@functools.cache
+def _tool_identity() -> str:
+    """Chromium's binary (path, size, time) and Playwright's version: a browser update misses the cache."""
+    parts = []
+    for candidate in (CHROMIUM, CHROMIUM.resolve(), Path("/usr/lib/chromium/chromium")):
+        try:
+            st = candidate.stat()
+            parts.append(f"{candidate}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{candidate}:-")
+    try:
+        from importlib.metadata import version
+
+        parts.append("playwright:" + version("playwright"))
+    except Exception:  # noqa: BLE001 - a missing distribution only means "unknown"
+        parts.append("playwright:?")
+    return "|".join(parts)
+
+
+def print_settings() -> str:
+    """Everything besides the page that decides what a PDF looks like."""
+    return json.dumps(
+        {
+            "format": PRINT_FORMAT, "viewport": PRINT_VIEWPORT, "pdf": PDF_OPTIONS, "locale": "da-DK",
+            "scripts": [DRAW_CHARTS, CHARTS_DRAWN, TITLE_FROM_HEADING], "tools": _tool_identity(),
+        },
+        sort_keys=True,
+    )  # fmt: skip
+
+
+class SiteFiles:
+    """The built site's files by address, each hashed at most once per build."""
+
+    def __init__(self, site_dir: Path):
+        self.root = site_dir
+        self._hashes: dict[str, str] = {}
+
+    def file(self, address: str) -> Path:
+        path = urllib.parse.unquote(urllib.parse.urlsplit(address).path).lstrip("/")
+        target = self.root / path
+        if path == "" or path.endswith("/") or target.is_dir():
+            target = target / "index.html"
+        return target
+
+    def digest(self, address: str) -> str:
+        if address not in self._hashes:
+            try:
+                self._hashes[address] = _sha256(self.file(address).read_bytes())
+            except OSError:
+                self._hashes[address] = "missing"
+        return self._hashes[address]
+
+
+@dataclass
+class PdfCache:
+    """Printed PDFs by what their page depends on (see the module docstring)."""
+
+    root: Path
+
+    def key(self, address: str, html: bytes) -> str:
+        return _sha256(b"\0".join([print_settings().encode(), address.encode(), html]))
+
+    def _entry(self, key: str) -> Path:
+        return self.root / key[:2] / key
+
+    def lookup(self, key: str, files: SiteFiles) -> bytes | None:
+        entry = self._entry(key)
+        try:
+            manifest = json.loads((entry / "deps.json").read_text(encoding="utf-8"))
+            if any(files.digest(address) != digest for address, digest in manifest["deps"].items()):
+                return None
+            pdf = (entry / "document.pdf").read_bytes()
+        except (OSError, ValueError, KeyError, AttributeError):
+            return None
+        return pdf if _sha256(pdf) == manifest.get("pdf") else None
+
+    def store(self, key: str, pdf: bytes, deps: dict[str, str]) -> None:
+        """Best effort: a cache that cannot be written only means printing again next time."""
+        entry = self._entry(key)
+        try:
+            entry.mkdir(parents=True, exist_ok=True)
+            for name, data in (("document.pdf", pdf), ("deps.json", json.dumps({"pdf": _sha256(pdf), "deps": deps}, sort_keys=True, indent=0).encode())):
+                fd, tmp = tempfile.mkstemp(dir=entry, prefix=f".{name}.")
+                with os.fdopen(fd, "wb") as f:
+                    f.write(data)
+                os.replace(tmp, entry / name)
+        except OSError:
+            pass
+
+
+# ---------------------------------------------------------------- printing
+
+
+@dataclass
+class PrintResult:
+    written: list[Path] = field(default_factory=list)
+    printed: int = 0  # by Chromium in this build
+    reused: int = 0  # from the cache
+
+
+def workers() -> int:
+    """Tabs printing at once: the cores (at most ``MAX_WORKERS``), or ``SIKKERBY_PDF_WORKERS``."""
+    try:
+        wanted = int(os.environ.get("SIKKERBY_PDF_WORKERS", "0"))
+    except ValueError:
+        wanted = 0
+    if wanted > 0:
+        return wanted
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(MAX_WORKERS, cores))
+
+
+def print_pdfs(
+    site_dir: Path,
+    jobs: list[tuple[str, str]],
+    progress: Progress = _quiet,
+    cache: PdfCache | None = None,
+    date: dt.datetime | None = None,
+    tabs: int | None = None,
+) -> list[Path]:
     """Print each ``(page address, pdf path)`` of the built site in ``site_dir``; returns the PDFs.
 
     Page addresses and PDF paths are relative to the site root (``urls.print_jobs``).
     """
+    return print_documents(site_dir, jobs, progress, cache, date, tabs).written
+
+
+def print_documents(
+    site_dir: Path,
+    jobs: list[tuple[str, str]],
+    progress: Progress = _quiet,
+    cache: PdfCache | None = None,
+    date: dt.datetime | None = None,
+    tabs: int | None = None,
+) -> PrintResult:
+    """``print_pdfs`` with the counts: how many were printed and how many came from the cache."""
+    result = PrintResult()
     if not jobs:
-        return []
+        return result
     if switched_off():
         progress("PDF'er springes over (SIKKERBY_PDF=off).")
-        return []
+        return result
     reason = unavailable_reason()
     if reason:
         if required():
             raise PdfUnavailable(f"PDF'erne kan ikke laves: {reason}. SIKKERBY_REQUIRE_PDF er sat, så bygningen stopper.")
         progress(f"PDF'er springes over: {reason}. Sitet bygges uden faktaark og rapporter som PDF.")
-        return []
-    # Playwright's sync API refuses to run where an asyncio loop is running (e.g. a test session
-    # that already drives a browser): the printing gets a thread of its own.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as worker:
-        written = worker.submit(_print_all, site_dir, jobs).result()
-    progress(f"{len(written)} PDF'er skrevet.")
-    return written
+        return result
+    when = date or PLACEHOLDER_DATE
+    files = SiteFiles(site_dir)
+    todo: list[tuple[str, str, str]] = []  # (address, pdf, cache key)
+    for address, pdf in jobs:
+        key = cache.key(address, files.file(address).read_bytes()) if cache else ""
+        cached = cache.lookup(key, files) if cache else None
+        if cached is not None:
+            _write(site_dir / pdf, stamp_dates(cached, when))
+            result.reused += 1
+        else:
+            todo.append((address, pdf, key))
+    if todo:
+        # Playwright refuses to run where an asyncio loop is already running (e.g. a test session
+        # that drives a browser): the printing gets a thread and an event loop of its own.
+        count = min(len(todo), tabs or workers())
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
+            printed = thread.submit(asyncio.run, _print_all(site_dir, [(a, p) for a, p, _ in todo], count)).result()
+        for address, pdf, key in todo:
+            raw, requested = printed[pdf]
+            canonical = stamp_dates(canonical_ids(raw), PLACEHOLDER_DATE)
+            if cache:
+                deps = {r: files.digest(r) for r in sorted(requested | {address})}
+                cache.store(key, canonical, deps)
+            _write(site_dir / pdf, stamp_dates(canonical, when))
+            result.printed += 1
+    result.written = [site_dir / pdf for _, pdf in jobs]
+    reused = f", {result.reused} genbrugt fra cachen" if cache else ""
+    progress(f"{len(result.written)} PDF'er: {result.printed} printet{reused}.")
+    return result
 
 
-def _print_all(site_dir: Path, jobs: list[tuple[str, str]]) -> list[Path]:
-    from playwright.sync_api import sync_playwright
+def _write(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
 
-    written: list[Path] = []
-    with serve(site_dir) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport=PRINT_VIEWPORT, locale="da-DK", service_workers="block")
-            # Nothing but the site itself: a request to any other host is refused.
-            context.route(lambda url: not url.startswith(base), lambda route: route.abort())
-            page = context.new_page()
-            for address, pdf in jobs:
-                target = site_dir / pdf
-                target.parent.mkdir(parents=True, exist_ok=True)
-                page.goto(base + address, wait_until="load")
-                page.emulate_media(media="print")
-                page.evaluate("() => window.sikkerbyDrawAllCharts ? window.sikkerbyDrawAllCharts() : null")
-                page.wait_for_function(
-                    "() => [...document.querySelectorAll('[data-sb-chart]')].every(el => el.hasAttribute('data-drawn'))",
-                    timeout=CHART_TIMEOUT_MS,
-                )
-                # The PDF's title is the document's own heading, not the browser tab title.
-                page.evaluate("() => { const h = document.querySelector('article h1, .md-content h1'); if (h) document.title = h.textContent.trim(); }")
-                page.pdf(path=str(target), tagged=True, outline=True, **PDF_OPTIONS)
-                written.append(target)
-        finally:
-            browser.close()
-    return written
+
+async def _print_all(site_dir: Path, jobs: list[tuple[str, str]], tabs: int) -> dict[str, tuple[bytes, set[str]]]:
+    """Print ``jobs`` with ``tabs`` pages at once; per PDF its bytes and the site addresses it loaded."""
+    from playwright.async_api import async_playwright
+
+    results: dict[str, tuple[bytes, set[str]]] = {}
+    queue = list(jobs)
+    with serve(site_dir) as base:
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                context = await browser.new_context(viewport=PRINT_VIEWPORT, locale="da-DK", service_workers="block")
+
+                async def refuse(route) -> None:  # nothing but the site itself
+                    await route.abort()
+
+                await context.route(lambda url: not url.startswith(base), refuse)
+
+                async def tab() -> None:
+                    while queue:
+                        address, pdf = queue.pop(0)
+                        # A fresh tab per document: nothing of the previous document stays behind.
+                        page = await context.new_page()
+                        requested: set[str] = set()
+                        page.on("request", lambda r, seen=requested: seen.add(r.url[len(base) :]) if r.url.startswith(base) else None)
+                        try:
+                            await page.goto(base + address, wait_until="load")
+                            await page.emulate_media(media="print")
+                            await page.evaluate(DRAW_CHARTS)
+                            await page.wait_for_function(CHARTS_DRAWN, timeout=CHART_TIMEOUT_MS)
+                            await page.evaluate(TITLE_FROM_HEADING)
+                            data = await page.pdf(tagged=True, outline=True, **PDF_OPTIONS)
+                        finally:
+                            await page.close()
+                        results[pdf] = (data, requested)
+
+                await asyncio.gather(*(tab() for _ in range(tabs)))
+            finally:
+                await browser.close()
+    return results

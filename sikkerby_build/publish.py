@@ -47,6 +47,12 @@ Guarantees:
   between those two renames ``OUT/<edition>`` is missing, and if the build is killed
   exactly there, the next build renames the folder back before doing anything else.
 
+- **The internal edition is not world-readable.** Before the switch every folder of an edition
+  in ``PRIVATE_EDITIONS`` gets mode 0750 and every file 0640 (owner and group only): the web
+  server that serves it must run in the build user's group. The public edition stays readable.
+- **Editors see what changed.** ``compare(previous, new)`` lists the pages, downloads and PDFs
+  that are new, changed or removed against the published version (``Changes.summary``).
+
 Web servers must serve ``OUT/public`` (or ``OUT/internal``) as a path and follow symlinks
 on every request: nginx does by default (``disable_symlinks off``; keep
 ``open_file_cache`` off or short), Apache needs ``Options FollowSymLinks``, Python's
@@ -62,13 +68,17 @@ import contextlib
 import ctypes
 import errno
 import fcntl
+import filecmp
 import os
 import secrets
 import shutil
+import stat
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from .render.urls import DOWNLOADS
 
 LOCK_NAME = ".lock"
 VERSIONS = ".versions"
@@ -76,6 +86,8 @@ CURRENT = ".current"
 # Folders of the old layout (real directories directly in OUT) that are migrated; editions
 # passed to ``publish`` are migrated as well.
 LEGACY_EDITIONS = ("public", "internal")
+# Editions published for staff only: no read permission for others (0750 folders, 0640 files).
+PRIVATE_EDITIONS = ("internal",)
 
 
 class PublishError(Exception):
@@ -251,6 +263,9 @@ def publish(out_dir: Path, version_dir: Path, editions: Iterable[str], sync: boo
     if missing:
         raise PublishError(f"Udgaven {', '.join(missing)} mangler i {version_dir}; intet er lagt ud.")
     try:
+        for name in editions:
+            if name in PRIVATE_EDITIONS:
+                restrict(version_dir / name)
         _migrate(out_dir, set(LEGACY_EDITIONS) | set(editions), sync)
         live = current_version(out_dir)
         if live is not None and live.name != version_dir.name:
@@ -299,6 +314,99 @@ def leftovers(out_dir: Path) -> list[Path]:
             continue
         found.append(path)
     return found
+
+
+def restrict(folder: Path) -> None:
+    """Owner and group only: folders 0750, files 0640 (links are left as they are)."""
+    for root, _dirs, files in os.walk(folder):
+        os.chmod(root, 0o750)
+        for name in files:
+            path = os.path.join(root, name)
+            if not os.path.islink(path):
+                os.chmod(path, 0o640)
+
+
+# ---------------------------------------------------------------- what changed
+
+DOWNLOAD_PREFIX = DOWNLOADS + "/"  # the downloadable files and PDFs
+
+
+@dataclass
+class Changes:
+    """What differs between the published edition and the new one, per kind of file."""
+
+    pages: list[str] = field(default_factory=list)  # served addresses of changed, new or removed pages
+    downloads: list[str] = field(default_factory=list)
+    pdfs: list[str] = field(default_factory=list)
+    new: set[str] = field(default_factory=set)
+    removed: set[str] = field(default_factory=set)
+
+    def summary(self, edition: str, first: int = 3) -> list[str]:
+        """Danish lines for the editor, e.g. "public: 2 sider ændret: resultater/, ..."."""
+        if not (self.pages or self.downloads or self.pdfs):
+            return [f"{edition}: intet ændret i forhold til den tidligere udgivne version."]
+        lines = []
+        for what, items in (("sider", self.pages), ("downloads", self.downloads), ("PDF'er", self.pdfs)):
+            if not items:
+                continue
+            shown = ", ".join(self._label(i) for i in items[:first])
+            more = f" og {len(items) - first} flere" if len(items) > first else ""
+            lines.append(f"{edition}: {len(items)} {what} ændret: {shown}{more}")
+        return lines
+
+    def _label(self, path: str) -> str:
+        return path + (" (ny)" if path in self.new else " (fjernet)" if path in self.removed else "")
+
+
+def _files(folder: Path) -> dict[str, Path]:
+    found = {}
+    for root, _, files in os.walk(folder):
+        for name in files:
+            path = Path(root, name)
+            found[path.relative_to(folder).as_posix()] = path
+    return found
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        sa, sb = a.stat(), b.stat()
+        if (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino):
+            return True  # carried over by a hard link
+        if sa.st_size != sb.st_size or not stat.S_ISREG(sa.st_mode):
+            return False
+        return filecmp.cmp(a, b, shallow=False)
+    except OSError:
+        return False
+
+
+def _page_address(relative: str) -> str:
+    return relative[: -len("index.html")] if relative.endswith("index.html") else relative
+
+
+def compare(previous: Path | None, new: Path) -> Changes | None:
+    """Pages (HTML), downloads and PDFs of ``new`` that differ from ``previous``; None when there is
+    no previous edition. Other files (assets, search index, sitemap) are not listed."""
+    if previous is None or not previous.is_dir():
+        return None
+    old, now = _files(previous), _files(new)
+    changes = Changes()
+    for relative in sorted(set(old) | set(now)):
+        if relative in old and relative in now and _same(old[relative], now[relative]):
+            continue
+        if relative.endswith(".html"):
+            name, bucket = _page_address(relative), changes.pages
+        elif relative.startswith(DOWNLOAD_PREFIX) and relative.endswith(".pdf"):
+            name, bucket = relative, changes.pdfs
+        elif relative.startswith(DOWNLOAD_PREFIX):
+            name, bucket = relative, changes.downloads
+        else:
+            continue
+        bucket.append(name)
+        if relative not in old:
+            changes.new.add(name)
+        elif relative not in now:
+            changes.removed.add(name)
+    return changes
 
 
 # ---------------------------------------------------------------- steps

@@ -1,0 +1,254 @@
+"""Fast loops (issue 16) and reproducible PDFs (issue 17 item 10): unit tests without a site build.
+
+The PDF cache and the byte rewrites, what changed since the last publish, the internal edition's
+permissions, the preview's console, the editions built in parallel processes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from sikkerby_build import engine, pipeline, printing, publish
+
+# Two prints of the same page differ only here (measured: Chromium's clock and the tab's node counter).
+RAW = (
+    b"%PDF-1.7\n1 0 obj <</Type /StructElem /ID (node00000576)>> endobj\n"
+    b"2 0 obj <</ID (node00000579) /K [(node00000582)]>> endobj\n"
+    b"<</Creator (Chromium) /CreationDate (D:20261202180538+00'00') /ModDate (D:20261202180538+00'00')>>\n"
+)
+SAME_IN_OTHER_TAB = RAW.replace(b"node00000576", b"node00000064").replace(b"node00000579", b"node00000245").replace(
+    b"node00000582", b"node00000246"
+).replace(b"20261202180538", b"20261203091500")
+
+
+def test_structure_ids_are_renumbered_by_rank_at_the_same_length() -> None:
+    out = printing.canonical_ids(RAW)
+    assert len(out) == len(RAW)  # no offset in the xref table moves
+    assert b"(node00000001)" in out and b"(node00000002)" in out and b"(node00000003)" in out
+    assert b"576" not in out
+    assert printing.canonical_ids(SAME_IN_OTHER_TAB).replace(b"20261203091500", b"20261202180538") == out
+
+
+def test_dates_come_from_the_data_not_the_clock() -> None:
+    when = dt.datetime(2020, 6, 30, 12, 0, 0, tzinfo=dt.UTC)
+    a = printing.stamp_dates(printing.canonical_ids(RAW), when)
+    b = printing.stamp_dates(printing.canonical_ids(SAME_IN_OTHER_TAB), when)
+    assert a == b and len(a) == len(RAW)
+    assert a.count(b"(D:20200630120000+00'00')") == 2
+
+
+def test_data_date_uses_source_date_epoch(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1577836800")
+    assert printing.data_date(tmp_path) == dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert printing.data_date(tmp_path) == printing.PLACEHOLDER_DATE  # not a git checkout: the epoch, never now
+
+
+def _site(root: Path) -> Path:
+    (root / "faktaark" / "a").mkdir(parents=True)
+    (root / "faktaark" / "a" / "index.html").write_text("<h1>A</h1>", encoding="utf-8")
+    (root / "assets").mkdir()
+    (root / "assets" / "site.css").write_text("h1{color:red}", encoding="utf-8")
+    return root
+
+
+def test_cache_hit_needs_the_same_html_and_every_loaded_file(tmp_path: Path) -> None:
+    site = _site(tmp_path / "site")
+    cache = printing.PdfCache(tmp_path / "cache")
+    files = printing.SiteFiles(site)
+    key = cache.key("faktaark/a/", (site / "faktaark/a/index.html").read_bytes())
+    assert cache.lookup(key, files) is None
+    cache.store(key, b"%PDF A", {"faktaark/a/": files.digest("faktaark/a/"), "assets/site.css": files.digest("assets/site.css")})
+    assert cache.lookup(key, printing.SiteFiles(site)) == b"%PDF A"  # another build, same files
+    # the same page in another edition or build with identical bytes shares the entry
+    other = _site(tmp_path / "other")
+    assert cache.lookup(cache.key("faktaark/a/", (other / "faktaark/a/index.html").read_bytes()), printing.SiteFiles(other)) == b"%PDF A"
+    # a style sheet the page loaded changed: printed again
+    (site / "assets" / "site.css").write_text("h1{color:blue}", encoding="utf-8")
+    assert cache.lookup(key, printing.SiteFiles(site)) is None
+    # the page changed: another key
+    assert cache.key("faktaark/a/", b"<h1>B</h1>") != key
+    # a damaged entry is a miss, not a wrong PDF
+    (site / "assets" / "site.css").write_text("h1{color:red}", encoding="utf-8")
+    entry = next((tmp_path / "cache").rglob("document.pdf"))
+    entry.write_bytes(b"%PDF broken")
+    assert cache.lookup(key, printing.SiteFiles(site)) is None
+
+
+def test_print_settings_are_part_of_the_key(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    cache = printing.PdfCache(tmp_path)
+    before = cache.key("x/", b"<h1>x</h1>")
+    monkeypatch.setitem(printing.PDF_OPTIONS, "format", "A3")
+    assert cache.key("x/", b"<h1>x</h1>") != before
+
+
+def test_cache_location(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("SIKKERBY_CACHE", raising=False)
+    monkeypatch.delenv("SIKKERBY_CACHE_DIR", raising=False)
+    assert printing.cache_dir(tmp_path) == tmp_path / ".cache" / "pdf"
+    monkeypatch.setenv("SIKKERBY_CACHE_DIR", str(tmp_path / "elsewhere"))
+    assert printing.cache_dir(tmp_path) == tmp_path / "elsewhere" / "pdf"
+    monkeypatch.setenv("SIKKERBY_CACHE", "off")
+    assert printing.cache_dir(tmp_path) is None
+    gitignore = (Path(__file__).resolve().parent.parent / ".gitignore").read_text(encoding="utf-8").split()
+    assert ".cache/" in gitignore
+
+
+def test_changes_name_pages_downloads_and_pdfs(tmp_path: Path) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    for root in (old, new):
+        for path, text in {
+            "index.html": "forside",
+            "vision/index.html": "vision",
+            "data/aktiviteter.csv": "a;b",
+            "data/faktaark/sjakket.pdf": "%PDF 1",
+            "assets/site.css": "x",
+            "search/search_index.json": "{}",
+        }.items():
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            (root / path).write_text(text, encoding="utf-8")
+    (new / "vision/index.html").write_text("vision, rettet", encoding="utf-8")
+    (new / "data/faktaark/sjakket.pdf").write_text("%PDF 2", encoding="utf-8")
+    (new / "nyheder/ny").mkdir(parents=True)
+    (new / "nyheder/ny/index.html").write_text("ny", encoding="utf-8")
+    (new / "data/aktiviteter.csv").unlink()
+    (new / "search/search_index.json").write_text('{"x": 1}', encoding="utf-8")  # not listed
+    changes = publish.compare(old, new)
+    assert changes is not None
+    assert changes.pages == ["nyheder/ny/", "vision/"]
+    assert changes.downloads == ["data/aktiviteter.csv"] and changes.pdfs == ["data/faktaark/sjakket.pdf"]
+    lines = changes.summary("public")
+    assert lines[0] == "public: 2 sider ændret: nyheder/ny/ (ny), vision/"
+    assert lines[1] == "public: 1 downloads ændret: data/aktiviteter.csv (fjernet)"
+    assert publish.compare(None, new) is None
+    assert publish.compare(old, old).summary("internal") == ["internal: intet ændret i forhold til den tidligere udgivne version."]
+
+
+def test_internal_edition_is_published_without_world_read(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    with publish.building(out) as version:
+        for name in ("public", "internal"):
+            (version / name / "sub").mkdir(parents=True)
+            (version / name / "sub" / "index.html").write_text(name, encoding="utf-8")
+        publish.publish(out, version, ["public", "internal"], sync=False)
+    internal = (out / "internal").resolve()
+    for path in [internal, internal / "sub", internal / "sub" / "index.html"]:
+        assert stat.S_IMODE(path.stat().st_mode) & 0o007 == 0, path
+    assert stat.S_IMODE((out / "public" / "sub" / "index.html").stat().st_mode) & 0o004  # public stays readable
+
+
+def test_preview_console_shows_problems_errors_first_and_hides_routine_lines() -> None:
+    lines: list[str] = []
+    console = engine.PreviewLog(lines.append)
+    log = logging.getLogger("mkdocs.test_preview")
+    log.addHandler(console)
+    log.propagate = False
+    log.setLevel(logging.INFO)
+    try:
+        log.info("Building documentation...")
+        log.warning("A 'dirty' build is being performed, this will likely lead to inaccurate navigation")
+        log.info("Documentation built in 2.10 seconds")
+        log.info("[18:20:02] Serving on http://127.0.0.1:8000/")
+        assert lines == [
+            "sikkerby: forhåndsvisningen er bygget (2.10 s).",
+            "sikkerby: forhåndsvisning på http://127.0.0.1:8000/ – ændringer i content/ og data/ vises automatisk. Stop med Ctrl-C.",
+        ]
+        lines.clear()
+        log.warning("Doc file 'vision.md' contains a link 'x.md', but the target is not found")
+        log.error("Error reading page 'om.md': boom")
+        log.info("Documentation built in 1.00 seconds")
+        assert lines[0] == "sikkerby: MkDocs meldte 1 fejl og 1 advarsler:"
+        assert lines[1].startswith("  FEJL: Error reading page") and lines[2].startswith("  ADVARSEL: Doc file")
+    finally:
+        log.removeHandler(console)
+
+
+def test_serve_hook_gives_untitled_pages_their_title(tmp_path: Path) -> None:
+    from sikkerby_build import serve_hooks
+
+    class File:
+        abs_src_path = str(tmp_path / "index.md")
+
+    class View:
+        title = None
+        markdown = None
+        file = File()
+
+        def read_source(self, config: object) -> None:
+            self.title = "Nyheder"
+
+    class Nav:
+        pages = [View()]
+
+    nav = serve_hooks.on_nav(Nav(), None, None)
+    assert nav.pages[0].title == "Nyheder"
+
+
+def test_forked_editions_report_failures_and_remove_staging(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Both editions in child processes: results in edition order, progress forwarded, a child's
+    exception raised in the parent with its Danish message, no staging folder left."""
+    version = tmp_path / ".versions" / "v1"
+    version.mkdir(parents=True)
+    messages: list[str] = []
+
+    def fake(name: str, job: object, version: Path, progress) -> pipeline.EditionResult:
+        staging = version.parent / f"{version.name}.staging-{name}"
+        staging.mkdir()
+        try:
+            progress(f"{name}: i gang")
+            if name == "internal" and getattr(job, "fail", False):
+                raise pipeline.AuditFailed(name, [])
+            return pipeline.EditionResult(name, 1, 0, 0.0, version / name)
+        finally:
+            os.rmdir(staging)
+
+    monkeypatch.setattr(pipeline, "build_edition", fake)
+
+    class Job:
+        fail = False
+
+    results = pipeline._run_forked(["public", "internal"], Job(), version, messages.append)  # type: ignore[arg-type]
+    assert [r.edition for r in results] == ["public", "internal"]
+    assert sorted(messages) == ["internal: i gang", "public: i gang"]
+    Job.fail = True
+    with pytest.raises(pipeline.AuditFailed, match="Efterkontrollen af internal-udgaven"):
+        pipeline._run_forked(["public", "internal"], Job(), version, messages.append)  # type: ignore[arg-type]
+    assert sorted(p.name for p in version.parent.iterdir()) == ["v1"]
+
+
+@pytest.mark.slow  # validates the real data (no site is built)
+@pytest.mark.parametrize("failure", ["error", "sigterm"])
+def test_staging_is_removed_on_every_exit_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, failure: str) -> None:
+    import signal
+    import tempfile
+
+    from sikkerby_build.engine import EngineFailed
+
+    seen: list[Path] = []
+
+    def engine_stops(staging: Path, *args: object, **kwargs: object) -> None:
+        seen.append(staging)
+        assert staging.is_dir()
+        if failure == "sigterm":
+            os.kill(os.getpid(), signal.SIGTERM)  # e.g. CI cancelling the job
+        raise EngineFailed("MkDocs kunne ikke bygge")
+
+    monkeypatch.setattr(engine, "build_site", engine_stops)
+    monkeypatch.setenv("SIKKERBY_JOBS", "1")
+    before = set(Path(tempfile.gettempdir()).glob("sikkerby-*"))
+    handler_before = signal.getsignal(signal.SIGTERM)
+    out = tmp_path / "out"
+    expected = SystemExit if failure == "sigterm" else EngineFailed
+    with pytest.raises(expected):
+        pipeline.build("all", pipeline.DEFAULT_DATA, out, pipeline.DEFAULT_CONTENT)
+    assert seen and not seen[0].exists()
+    assert publish.leftovers(out) == []
+    assert set(Path(tempfile.gettempdir()).glob("sikkerby-*")) <= before  # nothing new in /tmp
+    assert signal.getsignal(signal.SIGTERM) is handler_before  # the build's own handler is gone again
