@@ -29,7 +29,7 @@ from typing import Any
 
 from frictionless import Package
 
-from . import compute, disclosure, live_figures
+from . import compute, disclosure, live_figures, matching, sanitize
 from .load import ContentLoad, ContentPage, Dataset, load_content, load_data
 from .problems import Problem, Report
 
@@ -301,7 +301,69 @@ def _check_file(data_dir: Path, resource: dict[str, Any]) -> list[Problem]:
         return [problem]
     if len([ln for ln in lines[1:] if ln.strip()]) == 0 and not resource.get("emptyAllowed"):  # a table the sources have no rows for yet
         return [Problem("empty-table", name, "Tabellen har ingen rækker, kun en overskrift.", row=2)]
-    return []
+    return _cell_problems(text, name, resource)
+
+
+def character_problem(value: str) -> tuple[str, str, int] | None:
+    """(kind, Danish message, offset) for the first character no text may hold, else None:
+    a control character (XML cannot hold it, e.g. Word's U+000B line break) or a bidi control
+    (U+202A–202E, U+2066–2069: it turns the text around on the page and in the PDF)."""
+    for offset, ch in enumerate(value):
+        if ch in matching.CONTROL_CHARACTERS:
+            return (
+                "control-character",
+                f"Teksten indeholder et usynligt styretegn (U+{ord(ch):04X}), fx et linjeskift fra Word "
+                "(Skift+Enter) eller et sideskift. Slet tegnet eller brug et almindeligt linjeskift.",
+                offset,
+            )
+        if ch in matching.BIDI_CONTROLS:
+            return (
+                "bidi-control",
+                f"Teksten indeholder et usynligt tegn, der vender skriftretningen (U+{ord(ch):04X}); det kan få "
+                "teksten til at se anderledes ud, end den er. Slet tegnet (skriv teksten igen uden at kopiere den).",
+                offset,
+            )
+    return None
+
+
+def nesting_problem(value: str) -> tuple[str, int] | None:
+    """(Danish message, line offset) when a text is nested deeper than ``sanitize.MAX_NESTING``."""
+    depth, line = sanitize.nesting_depth(value)
+    if depth <= sanitize.MAX_NESTING:
+        return None
+    return (
+        f"Teksten er indlejret {depth} niveauer dybt (lister, citater, HTML-elementer eller parenteser i "
+        f"hinanden); højst {sanitize.MAX_NESTING} er tilladt. Ret strukturen.",
+        line - 1,
+    )
+
+
+def _cell_problems(text: str, name: str, resource: dict[str, Any]) -> list[Problem]:
+    """Every cell: no control or bidi characters; text fields: bounded nesting. Located at the
+    physical line inside a multi-line cell and the column."""
+    types = {f["name"]: f.get("type", "string") for f in resource["schema"]["fields"]}
+    problems: list[Problem] = []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    previous = 0
+    try:
+        for record in reader:
+            start = previous + 1
+            previous = reader.line_num
+            if start == 1:
+                header = record
+                continue
+            for column, value in zip(header, record, strict=False):
+                found = character_problem(value)
+                if found:
+                    kind, message, offset = found
+                    problems.append(Problem(kind, name, message, row=start + value.count("\n", 0, offset), field=column))
+                if types.get(column, "string") == "string":
+                    deep = nesting_problem(value)
+                    if deep:
+                        problems.append(Problem("nesting-too-deep", name, deep[0], row=start + deep[1], field=column))
+    except csv.Error as exc:
+        problems.append(Problem("control-character", name, f"Filen kan ikke læses som CSV ({exc}); den indeholder et styretegn.", row=previous + 1))
+    return problems
 
 
 def _csv_text(raw: bytes, name: str) -> str | Problem:
