@@ -367,8 +367,13 @@ def _used_as_pronoun(after: list[_Token], of_phrase: bool = False) -> bool:
     return rest[0].text.lower() in _PRONOUN_NEXT
 
 
-def analyse_text(text: str, threshold: int = DEFAULT_THRESHOLD) -> tuple[str, list[Finding]]:
-    """Rewrite small person counts in free text; return the new text and what is still unsafe."""
+def analyse_text(
+    text: str, threshold: int = DEFAULT_THRESHOLD, reviewed: list[tuple[int, int]] | None = None
+) -> tuple[str, list[Finding]]:
+    """Rewrite small person counts in free text; return the new text and what is still unsafe.
+
+    ``reviewed``: spans an editor has checked hold no count of persons (``public_wordings``
+    rows whose public wording is the original); findings inside them are not reported."""
     if not text:
         return text, []
     scan = _TextScan(text, threshold)
@@ -376,7 +381,66 @@ def analyse_text(text: str, threshold: int = DEFAULT_THRESHOLD) -> tuple[str, li
     scan.scan_fractions()
     scan.scan_numbers()
     scan.check_loose()
-    return scan.result()
+    out, findings = scan.result()
+    if reviewed:
+        findings = [f for f in findings if f.kind != "unhandled" or not any(a <= f.offset < b for a, b in reviewed)]
+    return out, findings
+
+
+# ---------------------------------------------------------------- public wordings
+
+WORDINGS = "public_wordings"  # an internal resource: the source's words stay in the internal edition
+
+
+@dataclass(frozen=True)
+class Wording:
+    """A passage of a public row's free text and the words the public edition shows instead
+    ("færre end 5" for a small count of persons). ``public == original``: reviewed, not a count."""
+
+    resource: str
+    field: str
+    original: str
+    public: str
+    line: int  # physical line in public_wordings.csv
+
+
+def wordings(dataset: Any) -> dict[tuple[str, str], list[Wording]]:
+    """The package's public wordings per (resource, field), in file order."""
+    rows = dataset.tables.get(WORDINGS, []) if hasattr(dataset, "tables") else []
+    try:
+        starts = physical_lines(Path(dataset.root) / f"{WORDINGS}.csv") if rows else []
+    except OSError:
+        starts = []
+    out: dict[tuple[str, str], list[Wording]] = {}
+    for i, row in enumerate(rows):
+        line = starts[i] if i < len(starts) else i + 2
+        out.setdefault((row["resource"], row["field"]), []).append(
+            Wording(row["resource"], row["field"], row["original"], row["public"], line)
+        )
+    return out
+
+
+def apply_wordings(text: str, items: list[Wording]) -> tuple[str, list[tuple[int, int]]]:
+    """The text with every wording's original replaced by its public words, and the spans of
+    reviewed passages (kept as they are) in the result."""
+    for w in items:
+        if w.original in text and w.public != w.original:
+            text = text.replace(w.original, w.public)
+    reviewed = []
+    for w in items:
+        if w.public == w.original:
+            start = text.find(w.original)
+            while start >= 0:
+                reviewed.append((start, start + len(w.original)))
+                start = text.find(w.original, start + 1)
+    return text, reviewed
+
+
+def public_text(text: str | None, items: list[Wording], threshold: int = DEFAULT_THRESHOLD) -> str | None:
+    """A public row's free text: its public wordings applied, then small counts rewritten."""
+    if not text:
+        return text
+    return suppress_text(apply_wordings(text, items)[0], threshold)
 
 
 @dataclass
@@ -686,6 +750,8 @@ def unsafe_text_warnings(dataset: Any, threshold: int = DEFAULT_THRESHOLD) -> li
 
     problems: list[Problem] = []
     kept = public_row_indexes(dataset)
+    by_field = wordings(dataset)
+    used: set[Wording] = set()
     for resource in dataset.descriptor["resources"]:
         name = resource["name"]
         fields = [f["name"] for f in resource["schema"]["fields"]]
@@ -706,10 +772,13 @@ def unsafe_text_warnings(dataset: Any, threshold: int = DEFAULT_THRESHOLD) -> li
                 value = row.get(field)
                 if not isinstance(value, str) or not value:
                     continue
-                _, findings = analyse_text(value, threshold)
+                items = by_field.get((name, field), [])
+                used.update(w for w in items if w.original in value)
+                shown, reviewed = apply_wordings(value, items)
+                _, findings = analyse_text(shown, threshold, reviewed)
                 for finding in findings:
                     before = sum(str(row.get(f) or "").count("\n") for f in fields[: fields.index(field)])
-                    line = start + before + value[: finding.offset].count("\n")
+                    line = start + before + _original_line(value, shown, finding.offset)
                     problems.append(
                         Problem(
                             _KIND_TITLES[finding.kind],
@@ -717,8 +786,29 @@ def unsafe_text_warnings(dataset: Any, threshold: int = DEFAULT_THRESHOLD) -> li
                             finding.message,
                             row=line,
                             field=field,
-                            severity="warning",
+                            severity="error" if finding.kind == "unhandled" else "warning",
                             subject=row.get("activity_id") or row.get("id"),
                         )
                     )
+    for items in by_field.values():
+        for w in items:
+            if w not in used:
+                problems.append(
+                    Problem(
+                        "public-wording-unused",
+                        f"{WORDINGS}.csv",
+                        f"Teksten i 'original' findes ikke (længere) i feltet {w.field} i {w.resource}; ret den, så den "
+                        "svarer præcis til kildens ord, eller slet rækken.",
+                        row=w.line,
+                        field="original",
+                    )
+                )
     return problems
+
+
+def _original_line(original: str, shown: str, offset: int) -> int:
+    """Line breaks before ``offset`` in the shown text, mapped back to the original (a wording
+    may change the number of lines): the line of the same words in the original, when found."""
+    line_text = shown[shown.rfind("\n", 0, offset) + 1 : offset]
+    found = original.find(line_text) if line_text.strip() else -1
+    return original[:found].count("\n") if found >= 0 else shown[:offset].count("\n")

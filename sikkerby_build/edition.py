@@ -215,7 +215,9 @@ def _public_descriptor(dataset: Dataset, threshold: int) -> dict[str, Any]:
     return descriptor
 
 
-def _suppress_row(row: Row, person_fields: set[str], texts: list[str], threshold: int) -> Row:
+def _suppress_row(
+    row: Row, person_fields: set[str], texts: list[str], threshold: int, wordings: dict[str, list[disclosure.Wording]]
+) -> Row:
     applies = "unit" not in row or is_person_unit(row.get("unit"))
     if applies:
         for key in person_fields:
@@ -223,7 +225,7 @@ def _suppress_row(row: Row, person_fields: set[str], texts: list[str], threshold
     for key in texts:
         value = row.get(key)
         if isinstance(value, str) and value:
-            row[key] = disclosure.suppress_text(value, threshold)
+            row[key] = disclosure.public_text(value, wordings.get(key, []), threshold)
     return row
 
 
@@ -332,7 +334,9 @@ def select(
     contact_values: list[str] = []  # whole internal values whose e-mail addresses, phone numbers and names are searched alone
     tables: dict[str, list[Row]] = {}
     excluded: dict[str, int] = {}
+    all_wordings = disclosure.wordings(dataset)
     for name, rows in dataset.tables.items():
+        field_wordings = {f: w for (r, f), w in all_wordings.items() if r == name}
         hidden_fields = _internal_fields(dataset, name)
         person_fields = _person_fields(dataset, name) - hidden_fields
         texts = [f for f in disclosure.free_text_fields(resources.get(name, {})) if f not in hidden_fields]
@@ -351,7 +355,7 @@ def select(
             )
             contact_values.extend(_contact_needles(dataset, name, row, sorted(hidden_fields)))
             clean = {k: v for k, v in row.items() if k not in hidden_fields}
-            out.append(_suppress_row(clean, person_fields, texts, threshold))
+            out.append(_suppress_row(clean, person_fields, texts, threshold, field_wordings))
         if len(out) < len(rows):
             excluded[name] = len(rows) - len(out)
         if resources.get(name, {}).get("audience") != "internal":  # an internal resource is left out whole
