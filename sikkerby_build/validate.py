@@ -723,6 +723,48 @@ def _project_rules(dataset: Dataset, lines: LineMap | None = None) -> list[Probl
     return problems
 
 
+def stated_total_problems(dataset: Dataset, lines: LineMap | None = None) -> list[Problem]:
+    """A stated city-wide total ("hele-byen") of person counts beside district rows for the same
+    key (e.g. ``crime_charges``): an error when it disagrees with the districts' sum; a warning
+    when it agrees, because it is left out of the public edition (the total minus the visible
+    districts would reveal a hidden one; the pages compute the city from the districts)."""
+    from .edition import CITYWIDE, stated_totals  # late: edition imports load, as this module does
+
+    lines = lines or LineMap(dataset.root)
+    problems: list[Problem] = []
+    for resource in dataset.descriptor["resources"]:
+        name = resource["name"]
+        totals = stated_totals(dataset, name)
+        if not totals:
+            continue
+        key = [k for k in _as_list(resource["schema"].get("primaryKey")) if k != "district_id"]
+        counts = [f.name for f in dataset.fields.get(name, []) if f.person_count]
+        rows = dataset.table(name)
+        for i in sorted(totals):
+            city = rows[i]
+            parts = [r for r in rows if r.get("district_id") != CITYWIDE and all(r.get(k) == city.get(k) for k in key)]
+            where = ", ".join(f"{k} {city.get(k)}" for k in key)
+            for field_name in counts:
+                stated = city.get(field_name)
+                total = sum(r.get(field_name) or 0 for r in parts)
+                line = lines(resource["path"], i + 2)
+                if stated != total:
+                    problems.append(Problem(
+                        "stated-total-mismatch", resource["path"],
+                        f"Rækken for hele byen ({where}) angiver {stated}, men bydelenes {len(parts)} rækker giver {total}. "
+                        "Ret tallet, eller slet rækken for hele byen: siderne regner hele byen ud fra bydelene.",
+                        row=line, field=field_name,
+                    ))  # fmt: skip
+                else:
+                    problems.append(Problem(
+                        "stated-total-left-out", resource["path"],
+                        f"Rækken for hele byen ({where}) står ved siden af bydelenes rækker og udelades i den offentlige "
+                        "udgave: totalen minus de viste bydele ville afsløre en skjult bydel. Siderne viser summen af bydelene.",
+                        row=line, field=field_name, severity="warning",
+                    ))  # fmt: skip
+    return problems
+
+
 def _content_rules(dataset: Dataset, pages: list[ContentPage]) -> list[Problem]:
     """Front matter of content pages must point at records that exist (cross-source keys)."""
     problems: list[Problem] = []
@@ -896,6 +938,7 @@ def _validate_data(data_dir: Path, report: Report) -> Dataset | None:
         return None
     dataset = load_data(data_dir)
     report.extend(_project_rules(dataset, lines))
+    report.extend(stated_total_problems(dataset, lines))
     return dataset
 
 
