@@ -48,6 +48,7 @@ def normalise(text: str) -> str:
 
 
 _COMMENT_OPEN = re.compile(r"<!--|-->")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _ANY_TAG = re.compile(r"<[^>]*>")
 
 
@@ -80,7 +81,9 @@ def _read_text(path: Path) -> str:
     text = raw.decode("latin-1") if path.suffix.lower() in BINARY_SUFFIXES else raw.decode("utf-8", errors="replace")
     if path.suffix.lower() in MARKUP_SUFFIXES:
         unescaped = matching.unescape(text)
-        return matching.fold(unescaped) + "\n" + matching.fold(_markup_free(text)) + "\n" + matching.fold(_markup_free(unescaped))
+        bare = _ANY_TAG.sub("", _COMMENT.sub("", text))  # "budget<!-- x -->reserven" -> "budgetreserven"
+        forms = [unescaped, _markup_free(text), _markup_free(unescaped), matching.unescape(bare)]
+        return "\n".join(matching.fold(f) for f in forms)
     return normalise(text)
 
 

@@ -362,7 +362,11 @@ def _cell_problems(text: str, name: str, resource: dict[str, Any]) -> list[Probl
                     if deep:
                         problems.append(Problem("nesting-too-deep", name, deep[0], row=start + deep[1], field=column))
     except csv.Error as exc:
-        problems.append(Problem("control-character", name, f"Filen kan ikke læses som CSV ({exc}); den indeholder et styretegn.", row=previous + 1))
+        if "field limit" in str(exc):
+            message = f"En celle er længere end {csv.field_size_limit():,} tegn; del teksten op eller forkort den.".replace(",", ".")
+        else:
+            message = f"Filen kan ikke læses som CSV ({exc}). Gem den igen fra Excel som CSV UTF-8."
+        problems.append(Problem("csv-unreadable", name, message, row=previous + 1))
     return problems
 
 
