@@ -501,12 +501,14 @@ def test_clean_build_has_no_secret_no_formula_and_no_recoverable_count(planted):
         if path.suffix == ".csv":
             csv_files += 1
             for row in csv.reader(io.StringIO(text)):
-                assert not [c for c in row if c[:1] in "=+@\t\r" or re.match(r"-(?![\d,. %]*$)", c)], (path, row)
+                assert not [c for c in row if (c and c[0] in "=+@\t\r") or re.match(r"-(?![\d,. %]*$)", c)], (path, row)
         if path.suffix == ".xml":
             import xml.dom.minidom
 
             xml.dom.minidom.parseString(text.encode("utf-8"))  # well-formed
     assert csv_files > 5
+    activities = next(site.rglob("activities.csv")).read_text(encoding="utf-8")
+    assert "'=HYPERLINK(" in activities and "'@SUM(A1:A9)" in activities and "'+1+cmd" in activities  # planted, neutralised
     charges = next(site.rglob("crime_charges.csv"))
     rows = list(csv.DictReader(io.StringIO(charges.read_text(encoding="utf-8"))))
     assert any(r["count"] == "<5" for r in rows)
