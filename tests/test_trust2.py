@@ -413,6 +413,56 @@ def test_a_new_small_count_in_public_text_is_an_error(data_copy: Path):
 # ---------------------------------------------------------------- one shared build
 
 
+def _plant_district_charges(data: Path) -> None:
+    """Quarter 1 of the synthetic charges also per district (3 in Indre By: hidden), beside the
+    stated city row that equals their sum."""
+    charges = list(csv.DictReader(open(data / "crime_charges.csv", encoding="utf-8")))
+    out = []
+    for r in charges:
+        if r["quarter"] == "1":
+            rest = max(int(r["count"]) - 3, 0)
+            r = dict(r, count=str(3 + rest))
+            out += [dict(r, district_id="indre-by", count="3"), dict(r, district_id="noerrebro", count=str(rest))]
+        out.append(r)
+    with open(data / "crime_charges.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(charges[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(out)
+
+
+def test_no_published_total_of_the_synthetic_package_reveals_a_hidden_part(tmp_path: Path):
+    """Totals on pages and charts (key figures per age group, year to date over quarters, per
+    prevention category) are intervals whenever a part is hidden; the package itself holds no
+    stated total beside its parts."""
+    from sikkerby_build import compute
+    from sikkerby_build.synth import write_package
+
+    write_package(tmp_path, 12, 2, 7)
+    _plant_district_charges(tmp_path)
+    assert validate(tmp_path).ok
+    data = edition.select(load_data(tmp_path), [], "public")
+    rows = [{k: str(v) for k, v in r.items()} for r in data.tables["crime_charges"]]
+    assert any(r["count"] == "<5" for r in rows) and recoverable(rows, "count", ["district_id", "age_group", "quarter", "year"], {"hele-byen"}) == []
+    kf = compute.build_model(data.tables).figures["key_figures"]
+    checked = 0
+    for comparison in [kf.charges_by_age]:
+        for side in ("current", "previous"):
+            parts = [getattr(line, side) for line in comparison.lines]
+            total = getattr(comparison.total, side)
+            if any(isinstance(v, disclosure.Suppressed) for v in parts):
+                checked += 1
+                assert isinstance(total, disclosure.Suppressed), (side, parts, total)
+                low, high = total.bounds
+                assert low < high
+    for _, _, count in kf.quarters_reports:
+        assert not isinstance(count, bool)
+    participants = data.participants
+    if any(isinstance(v, disclosure.Suppressed) for k, v in participants.items() if k != "I alt"):
+        checked += 1
+        assert isinstance(participants["I alt"], disclosure.Suppressed)
+    assert checked >= 1
+
+
 @pytest.fixture(scope="module")
 def planted(tmp_path_factory: pytest.TempPathFactory):
     """A small synthetic package carrying every planted case of issue 17, built once (public).
@@ -432,20 +482,7 @@ def planted(tmp_path_factory: pytest.TempPathFactory):
         rows[3]["aliases"] = "@SUM(A1:A9)"
 
     _edit_csv(data / "activities.csv", plant_activities)
-    charges = list(csv.DictReader(open(data / "crime_charges.csv", encoding="utf-8")))
-    extra = []
-    for r in charges:
-        if r["quarter"] == "1":
-            extra += [dict(r, district_id="indre-by", count="3"), dict(r, district_id="noerrebro", count=str(int(r["count"]) - 3 if int(r["count"]) > 3 else 0))]
-    fixed = []
-    for r in charges:
-        if r["quarter"] == "1":
-            r = dict(r, count=str(3 + max(int(r["count"]) - 3, 0)))
-        fixed.append(r)
-    with open(data / "crime_charges.csv", "w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(charges[0]), lineterminator="\n")
-        w.writeheader()
-        w.writerows(fixed + extra)
+    _plant_district_charges(data)
     intern = data / "content" / "intern"
     (intern / "vagtplan.md").write_text(
         f"---\ntitle: \"Vagtplan for driftsledere\"\ndescription: \"Aftaler om lukkede møder i driften\"\n---\n\n{SECRET}.\n\n"
