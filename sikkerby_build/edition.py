@@ -198,10 +198,16 @@ def _person_fields(dataset: Dataset, table: str) -> set[str]:
 _NOT_SECRET = {"audience", "source"}  # the marker itself and provenance are not secrets
 
 
-def _collect_values(row: Row) -> list[str]:
+def _collect_values(row: Row, skip: set[str] = frozenset()) -> list[str]:
     return [
-        str(v) for k, v in row.items() if k not in _NOT_SECRET and isinstance(v, str) and len(v) >= MIN_AUDIT_LENGTH
+        str(v) for k, v in row.items() if k not in _NOT_SECRET | skip and isinstance(v, str) and len(v) >= MIN_AUDIT_LENGTH
     ]
+
+
+def _not_secret_fields(dataset: Dataset, table: str) -> set[str]:
+    """Fields marked ``"notSecret": true`` (e.g. the table and field names in public_wordings)."""
+    resource = next((r for r in dataset.descriptor["resources"] if r["name"] == table), {})
+    return {f["name"] for f in resource.get("schema", {}).get("fields", []) if f.get("notSecret")}
 
 
 def _public_descriptor(dataset: Dataset, threshold: int) -> dict[str, Any]:
@@ -341,14 +347,15 @@ def select(
         person_fields = _person_fields(dataset, name) - hidden_fields
         texts = [f for f in disclosure.free_text_fields(resources.get(name, {})) if f not in hidden_fields]
         totals = stated_totals(dataset, name)
+        not_secret = _not_secret_fields(dataset, name)
         keep = kept.get(name, set())
         out = []
         for i, row in enumerate(rows):
             if i in totals and i in keep:
                 continue  # a public row, left out only so no subtraction can reveal a hidden part
             if i not in keep:
-                internal_values.extend(_collect_values(row))
-                contact_values.extend(_contact_needles(dataset, name, row, [k for k in row if k not in _NOT_SECRET]))
+                internal_values.extend(_collect_values(row, not_secret))
+                contact_values.extend(_contact_needles(dataset, name, row, [k for k in row if k not in _NOT_SECRET | not_secret]))
                 continue
             internal_values.extend(
                 str(row[k]) for k in hidden_fields if isinstance(row.get(k), str) and len(row[k]) >= MIN_AUDIT_LENGTH
