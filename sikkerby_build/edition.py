@@ -14,7 +14,17 @@ Audience contract:
   missing from the public rows is left out too, so the public package always satisfies its
   foreign keys;
 - a schema field with ``"audience": "internal"`` (the whole column);
-- a content page with front matter ``audience: internal``.
+- a content page with front matter ``audience: internal``, and every page under
+  ``content/intern/`` (``is_public_page``; load refuses ``audience: public`` there).
+
+Secrets for the public audit come from the sources only (internal rows, fields, resources and
+pages: front matter texts, sentences, rendered text, comments, alt texts, external link
+targets; e-mail addresses, phone numbers and contact names on their own). A secret is exempt
+only when the same value (``matching.fold``) is public in the public data, never because a
+content page or the output contains it.
+
+Stated totals: a city-wide row of person counts beside district rows for the same key is left
+out of the public edition (``stated_totals``), so no subtraction reveals a hidden district.
 
 Small numbers: fields marked ``"personCount": true`` hold counts of persons (in a resource
 with a ``unit`` column only when the row's unit is a person unit); in the public edition
