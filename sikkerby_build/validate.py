@@ -837,6 +837,37 @@ def _nav_rules(page: ContentPage, file: str) -> list[Problem]:
     return problems
 
 
+def pasted_secrets(dataset: Dataset, pages: list[ContentPage]) -> list[Problem]:
+    """An internal value (row, column or internal page text) that stands in a public content
+    page's source: an error at the page and line, before the build's audit would find it in the
+    output. The same comparison form as the audit (``matching.fold``); exempt only when the value
+    is public in the public data (``edition.select`` decides that)."""
+    from . import edition  # late: edition imports load, as this module does
+
+    public = [p for p in pages if edition.is_public_page(p)]
+    if not public or len(public) == len(pages) and not dataset.tables:
+        return []
+    secrets = {matching.fold(v): v for v in edition.select(dataset, pages, "public").internal_values}
+    secrets = {k: v for k, v in secrets.items() if len(k) >= 12}
+    problems: list[Problem] = []
+    for page in public:
+        texts = [page.body, *(str(v) for v in page.meta.values() if isinstance(v, str))]
+        folded = matching.fold("\n".join(texts))
+        for key, value in sorted(secrets.items()):
+            if key in folded:
+                line = next(
+                    (page.body_line + i for i, text in enumerate(page.body.split("\n")) if key[:30] in matching.fold(text)),
+                    page.body_line,
+                )
+                problems.append(Problem(
+                    "internal-text-on-public-page", f"content/{page.path}",
+                    f"Siden er offentlig, men indeholder intern tekst: \"{_shorten(value, 80)}\". Slet den, eller gør "
+                    "siden intern (audience: internal).",
+                    row=line,
+                ))  # fmt: skip
+    return problems
+
+
 def _followup_warning(
     into: list[Problem], who: str, line: int, subject: str, kind: str, message: str, field: str | None = None
 ) -> None:
@@ -977,6 +1008,8 @@ def check_project(data_dir: Path, content_dir: Path | None = None) -> Checked:
         if dataset is not None:
             report.extend(_content_rules(dataset, content.pages))
             report.extend(live_figures.check_pages(content.pages, compute.build_model(dataset.tables)))
+            if report.ok:
+                report.extend(pasted_secrets(dataset, content.pages))
         report.extend(_news_rules(content.pages))
     if dataset is not None and report.ok:
         report.extend(quality_warnings(dataset, LineMap(data_dir)))

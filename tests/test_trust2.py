@@ -553,3 +553,18 @@ def test_clean_build_has_no_secret_no_formula_and_no_recoverable_count(planted):
         assert recoverable(rows, "count", dims, {"hele-byen"}) == []
     descriptor = json.loads(next(site.rglob("datapackage.json")).read_text(encoding="utf-8"))
     assert "public_wordings" not in {r["name"] for r in descriptor["resources"]}
+
+
+def test_a_paste_is_a_located_validation_error(data_copy: Path):
+    """The paste is found in the sources already, at the public page's line, before any build."""
+    sentence = "Nøglen til depotet hænger i skabet på kontoret ved indgang B."
+    intern = data_copy / "content" / "intern" / "noegle.md"
+    intern.write_text(f"---\ntitle: Nøgler\n---\n\n{sentence}\n", encoding="utf-8")
+    about = data_copy / "content" / "about.md"
+    text = about.read_text(encoding="utf-8")
+    about.write_text(text + "\n\nOm nøgler: " + sentence.replace("depotet", "de\u00adpotet") + "\n", encoding="utf-8")
+    report = validate(data_copy, data_copy / "content")
+    [problem] = [p for p in report.errors if p.kind == "internal-text-on-public-page"]
+    assert problem.file == "content/about.md" and problem.row == len(text.split("\n")) + 2
+    intern.unlink()
+    assert not [p for p in validate(data_copy, data_copy / "content").errors if p.kind == "internal-text-on-public-page"]
