@@ -266,6 +266,8 @@ def _number_at(text: str, m: re.Match[str]) -> int | None:
     """The candidate count at a match, or None if its context says it is not a count."""
     if len(m.group(1)) > 1 and m.group(1).startswith("0"):
         return None  # "aktivitet 00003": a zero-padded number is an id, not a count
+    if m.start() >= 2 and text[m.start() - 1] == "(" and (text[m.start() - 2].isalnum() or text[m.start() - 2] == "_"):
+        return None  # "alert(1)", "f(2)": an argument in code, not a count ("Praktik: 2 % (2)" has a space)
     before = text[max(0, m.start() - 40) : m.start()]
     if _word_before(text, m.start()) in _NOT_COUNT_BEFORE or _SCORE_BEFORE.search(before):
         return None

@@ -37,6 +37,11 @@ URL_SCHEMES = {"http", "https", "mailto"}
 _md = markdown.Markdown(extensions=["sane_lists"])
 
 
+def _new_markdown() -> None:
+    global _md
+    _md = markdown.Markdown(extensions=["sane_lists"])
+
+
 @functools.lru_cache(maxsize=50_000)
 def markdown_to_safe_html(text: str | None) -> str:
     """Markdown from data -> sanitized HTML fragment (one line per block, no blank lines)."""
@@ -46,6 +51,7 @@ def markdown_to_safe_html(text: str | None) -> str:
     try:
         rendered = _md.convert(text)
     except RecursionError:  # validation refuses such text first (nesting_depth); never a traceback
+        _new_markdown()  # the converter's parser state is left half-way: start a fresh one
         return neutralize_text(text)
     cleaned = nh3.clean(
         rendered,

@@ -12,6 +12,7 @@ import errno
 import io
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -204,6 +205,7 @@ def test_nesting_depth_is_measured_and_rendering_never_raises(kind: str):
     depth, _ = nesting_depth(NESTED[kind])
     assert depth > MAX_NESTING
     markdown_to_safe_html(NESTED[kind])  # the backstop: a RecursionError never escapes
+    assert markdown_to_safe_html("[mere](https://www.kk.dk/) *fremhævet*").count("<") >= 4  # and rendering still works after it
 
 
 def _edit_csv(path: Path, change) -> None:
@@ -466,8 +468,9 @@ def test_no_published_total_of_the_synthetic_package_reveals_a_hidden_part(tmp_p
 @pytest.fixture(scope="module")
 def planted(tmp_path_factory: pytest.TempPathFactory):
     """A small synthetic package carrying every planted case of issue 17, built once (public).
-    Leaks go into a public content page; the build must refuse them in its audit. Then the same
-    package without the leaks is built and every output file is read."""
+    Leaks go into a public content page: validation must refuse them in the sources. The package
+    without them is built and every output file is read; a copy of the output with the same leaks
+    must fail the build's audit."""
     from sikkerby_build.synth import write_package
 
     root = tmp_path_factory.mktemp("trust2")
@@ -503,21 +506,34 @@ def planted(tmp_path_factory: pytest.TempPathFactory):
         "phone": "Ring 8765 4321 eller 11223344.",
     }
     about.write_text(clean_about + "\n\n" + "\n\n".join(leaks.values()) + "\n", encoding="utf-8")
-    with pytest.raises(pipeline.AuditFailed) as refused:
-        pipeline.build("public", data, root / "leaky", data / "content")
+    in_sources = [p for p in validate(data, data / "content").errors if p.kind == "internal-text-on-public-page"]
     about.write_text(clean_about, encoding="utf-8")
     out = root / "site"
     pipeline.build("public", data, out, data / "content")
-    return refused.value.problems, out / "public", data
+    # The same leaks in the output (as a template, a plugin or an engine could put them there):
+    # a copy of the built site with them in the about page, audited as the build audits.
+    leaky = root / "leaky"
+    shutil.copytree(out / "public", leaky)
+    page = leaky / "om" / "index.html"
+    html_leaks = [markdown_to_safe_html(v) if not v.startswith("<!--") else v for v in leaks.values()]
+    page.write_text(page.read_text(encoding="utf-8").replace("</article>", "\n".join(html_leaks) + "</article>", 1), encoding="utf-8")
+    edition_data = edition.select(load_data(data), list(load_content(data / "content")), "public")
+    in_output = audit.audit(leaky, edition_data)
+    return (in_sources, in_output), out / "public", data
+
 
 
 @pytest.mark.slow
-def test_every_planted_leak_fails_the_build(planted):
-    problems, _, _ = planted
-    messages = " ".join(p.message for p in problems)
-    assert {p.kind for p in problems} == {"internal-leak"}
+def test_every_planted_leak_is_refused_in_the_sources_and_in_the_output(planted):
+    (in_sources, in_output), _, _ = planted
+    assert {p.file for p in in_sources} == {"content/about.md"} and all(p.row for p in in_sources)
+    sources = " ".join(p.message for p in in_sources)
+    for needle in [SECRET[:40], "Nøglen til depotet", "Vagtplan for driftsledere", "Aftaler om lukkede møder", "mette.fh@kk.dk", "Mette Frederiksen-Holm"]:
+        assert needle in sources, needle
+    assert {p.kind for p in in_output} == {"internal-leak"} and {p.file for p in in_output} == {"om/index.html"}
+    output = " ".join(p.message for p in in_output)
     for needle in [SECRET[:40], "Nøglen til depotet", "Vagtplan for driftsledere", "Aftaler om lukkede møder", "mette.fh@kk.dk", "Mette Frederiksen-Holm", "8765", "1122"]:
-        assert needle in messages, needle
+        assert needle in output, needle
 
 
 def _public_files(site: Path):
