@@ -14,13 +14,14 @@ import html
 import re
 import shutil
 import subprocess
-import urllib.parse
 from pathlib import Path
 
+from . import matching
 from .edition import EditionData
 from .problems import Problem
 from .render import urls
 
+MARKUP_SUFFIXES = {".html", ".htm", ".xml", ".svg"}
 BINARY_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".pdf"}
 FORBIDDEN_HOSTS = re.compile(
     r"https?://(?:[a-z0-9-]+\.)*(?:cdn\.[a-z0-9.-]+|fonts\.googleapis\.com|fonts\.gstatic\.com|unpkg\.com|cdnjs\.cloudflare\.com|"
@@ -39,19 +40,22 @@ _UNRENDERED = re.compile(r"\{\{|\{%|\{#")
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.S | re.I)
 
 
-_JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\([\\/\"nrt])")
-
-
-def _json_unescape(text: str) -> str:
-    simple = {"n": " ", "r": " ", "t": " ", "/": "/", "\\": "\\", '"': '"'}
-    return _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)) if m.group(1) else simple[m.group(2)], text)
-
-
 def normalise(text: str) -> str:
-    """One form for comparing: JSON, URL and HTML escapes undone, case folded, whitespace collapsed."""
-    for _ in range(2):  # e.g. HTML-escaped JSON inside an attribute
-        text = html.unescape(urllib.parse.unquote(_json_unescape(text)))
-    return " ".join(text.casefold().split())
+    """One form for comparing (``matching.normalise``): JSON, URL and HTML escapes undone, NFKC,
+    format characters (soft hyphen, zero-width space/joiner) removed, case folded, æ/ø/å as
+    ae/oe/aa, whitespace collapsed."""
+    return matching.normalise(text)
+
+
+_COMMENT_OPEN = re.compile(r"<!--|-->")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def _markup_free(text: str) -> str:
+    """The text of a markup file with its tags removed (comments' contents kept): a secret split
+    by markup ("hemme<b>lig</b>", "hemme<!-- -->lig") reads as one word again."""
+    return _ANY_TAG.sub("", _COMMENT_OPEN.sub("", text))
 
 
 def pdf_text(path: Path) -> str:
@@ -77,6 +81,11 @@ def _read_text(path: Path, raw: bytes | None = None) -> str:
     if raw[:2] == b"\x1f\x8b":
         raw = gzip.decompress(raw)
     text = raw.decode("latin-1") if path.suffix.lower() in BINARY_SUFFIXES else raw.decode("utf-8", errors="replace")
+    if path.suffix.lower() in MARKUP_SUFFIXES:
+        unescaped = matching.unescape(text)
+        bare = _ANY_TAG.sub("", _COMMENT.sub("", text))  # "budget<!-- x -->reserven" -> "budgetreserven"
+        forms = [unescaped, _markup_free(text), _markup_free(unescaped), matching.unescape(bare)]
+        return "\n".join(matching.fold(f) for f in forms)
     return normalise(text)
 
 
@@ -173,6 +182,7 @@ def audit(site_dir: Path, data: EditionData, site_url: str | None = None) -> lis
                 needles.setdefault(piece, value)
         for url in internal_page_urls(data):
             needles.setdefault(normalise(url), url)
+    phones = set(data.internal_phones) if data.is_public else set()
     texts: dict[str, str] = {}
     for path in sorted(site_dir.rglob("*")):
         if not path.is_file():
@@ -180,6 +190,8 @@ def audit(site_dir: Path, data: EditionData, site_url: str | None = None) -> lis
         rel = path.relative_to(site_dir).as_posix()
         raw = path.read_bytes() if path.suffix.lower() != ".pdf" else None  # read once for every check below
         text = texts[rel] = _read_text(path, raw)
+        for number in sorted(phones & matching.phone_digits(text)):
+            problems.append(Problem("internal-leak", rel, f"Internt telefonnummer fundet i den offentlige udgave: {number[:4]}…"))
         for match in sorted(set(FORBIDDEN_HOSTS.findall(text))):
             problems.append(Problem("third-party-host", rel, f"Filen nævner en tredjepartsvært: {match}"))
         if path.suffix == ".html" and raw is not None:

@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 
 from . import danish
 from .disclosure import Suppressed
+from .sanitize import spreadsheet_safe
 
 PALETTE = {"primary": "#1a5a96", "secondary": "#c05a00", "target": "#2e7d32", "muted": "#5f6b76"}
 _LAYOUT = dict(
@@ -59,7 +60,7 @@ class Chart:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(self.columns)
-        writer.writerows(self.rows)
+        writer.writerows([[spreadsheet_safe(c) if isinstance(c, str) else c for c in row] for row in self.rows])
         return buffer.getvalue()
 
 

@@ -256,7 +256,28 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_new)
 
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except OSError as exc:  # disk full, no permission, …: a Danish message, never a traceback
+        print(os_error_message(exc), file=sys.stderr)
+        if args.command == "build":
+            print(UNCHANGED, file=sys.stderr)
+        return 1
+
+
+def os_error_message(exc: OSError) -> str:
+    """A Danish message for an error from the operating system, naming the file when known."""
+    import errno
+
+    where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"Disken er fuld{where}: der er ikke plads til at skrive sitet. Frigør plads, og byg igen."
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"Ingen adgang til at skrive eller læse{where}. Tjek rettighederne til mappen."
+    if isinstance(exc, FileNotFoundError):
+        return f"En fil eller mappe mangler{where}."
+    reason = exc.strerror or type(exc).__name__
+    return f"Styresystemet meldte en fejl{where}: {reason}. Intet blev lagt ud."
 
 
 if __name__ == "__main__":

@@ -261,6 +261,10 @@ _SERIES = re.compile(r"([^\W\d_]+)\.?\s+\d+(?:\s*(?:,|og|eller|til|-|–|/)\s*\d
 
 def _number_at(text: str, m: re.Match[str]) -> int | None:
     """The candidate count at a match, or None if its context says it is not a count."""
+    if len(m.group(1)) > 1 and m.group(1).startswith("0"):
+        return None  # "aktivitet 00003": a zero-padded number is an id, not a count
+    if m.start() >= 2 and text[m.start() - 1] == "(" and (text[m.start() - 2].isalnum() or text[m.start() - 2] == "_"):
+        return None  # "alert(1)", "f(2)": an argument in code, not a count ("Praktik: 2 % (2)" has a space)
     before = text[max(0, m.start() - 40) : m.start()]
     if _word_before(text, m.start()) in _NOT_COUNT_BEFORE or _SCORE_BEFORE.search(before):
         return None
@@ -345,6 +349,26 @@ _ADJECTIVES = {
 _PRONOUN_NEXT = {"der", "som", "har", "havde", "var", "er", "blev", "kom", "med", "fik", "hvoraf", "af"}
 
 
+# A label before a number that makes it the name of a numbered item, not a count ("princip et og
+# tre", "fokusområde 2", "trin 3").
+_NUMBERED_LABEL = re.compile(
+    r"\b(?:princip(?:per|perne)?|fokusområde(?:r|rne)?|effektmål|mål|nr\.?|trin|fase|kapitel|punkt|bilag|afsnit|side)\s+$",
+    re.IGNORECASE,
+)
+_LIST_ITEM_BEFORE = re.compile(r"(\w+)\s*(?:,|\bog\b|\beller\b)\s*$")
+
+
+def _names_a_numbered_item(text: str, start: int) -> bool:
+    """True when the number at ``start`` follows a label such as "princip", directly or through a
+    list of numbers ("princip et, to, tre og fem")."""
+    before = text[:start]
+    while (m := _LIST_ITEM_BEFORE.search(before)) and (
+        m.group(1).isdigit() or _value(m.group(1)) is not None or m.group(1).lower() in {"et", "en"}
+    ):
+        before = before[: m.start()]
+    return bool(_NUMBERED_LABEL.search(before))
+
+
 def _used_as_pronoun(after: list[_Token], of_phrase: bool = False) -> bool:
     """True when a number stands for persons without a noun: "for de to, der …", "2 med …".
 
@@ -364,8 +388,13 @@ def _used_as_pronoun(after: list[_Token], of_phrase: bool = False) -> bool:
     return rest[0].text.lower() in _PRONOUN_NEXT
 
 
-def analyse_text(text: str, threshold: int = DEFAULT_THRESHOLD) -> tuple[str, list[Finding]]:
-    """Rewrite small person counts in free text; return the new text and what is still unsafe."""
+def analyse_text(
+    text: str, threshold: int = DEFAULT_THRESHOLD, reviewed: list[tuple[int, int]] | None = None
+) -> tuple[str, list[Finding]]:
+    """Rewrite small person counts in free text; return the new text and what is still unsafe.
+
+    ``reviewed``: spans an editor has checked hold no count of persons (``public_wordings``
+    rows whose public wording is the original); findings inside them are not reported."""
     if not text:
         return text, []
     scan = _TextScan(text, threshold)
@@ -373,7 +402,66 @@ def analyse_text(text: str, threshold: int = DEFAULT_THRESHOLD) -> tuple[str, li
     scan.scan_fractions()
     scan.scan_numbers()
     scan.check_loose()
-    return scan.result()
+    out, findings = scan.result()
+    if reviewed:
+        findings = [f for f in findings if f.kind != "unhandled" or not any(a <= f.offset < b for a, b in reviewed)]
+    return out, findings
+
+
+# ---------------------------------------------------------------- public wordings
+
+WORDINGS = "public_wordings"  # an internal resource: the source's words stay in the internal edition
+
+
+@dataclass(frozen=True)
+class Wording:
+    """A passage of a public row's free text and the words the public edition shows instead
+    ("færre end 5" for a small count of persons). ``public == original``: reviewed, not a count."""
+
+    resource: str
+    field: str
+    original: str
+    public: str
+    line: int  # physical line in public_wordings.csv
+
+
+def wordings(dataset: Any) -> dict[tuple[str, str], list[Wording]]:
+    """The package's public wordings per (resource, field), in file order."""
+    rows = dataset.tables.get(WORDINGS, []) if hasattr(dataset, "tables") else []
+    try:
+        starts = physical_lines(Path(dataset.root) / f"{WORDINGS}.csv") if rows else []
+    except OSError:
+        starts = []
+    out: dict[tuple[str, str], list[Wording]] = {}
+    for i, row in enumerate(rows):
+        line = starts[i] if i < len(starts) else i + 2
+        out.setdefault((row["resource"], row["field"]), []).append(
+            Wording(row["resource"], row["field"], row["original"], row["public"], line)
+        )
+    return out
+
+
+def apply_wordings(text: str, items: list[Wording]) -> tuple[str, list[tuple[int, int]]]:
+    """The text with every wording's original replaced by its public words, and the spans of
+    reviewed passages (kept as they are) in the result."""
+    for w in items:
+        if w.original in text and w.public != w.original:
+            text = text.replace(w.original, w.public)
+    reviewed = []
+    for w in items:
+        if w.public == w.original:
+            start = text.find(w.original)
+            while start >= 0:
+                reviewed.append((start, start + len(w.original)))
+                start = text.find(w.original, start + 1)
+    return text, reviewed
+
+
+def public_text(text: str | None, items: list[Wording], threshold: int = DEFAULT_THRESHOLD) -> str | None:
+    """A public row's free text: its public wordings applied, then small counts rewritten."""
+    if not text:
+        return text
+    return suppress_text(apply_wordings(text, items)[0], threshold)
 
 
 @dataclass
@@ -530,6 +618,8 @@ class _TextScan:
 
     def _small_without_person(self, m: re.Match[str], after: list[_Token]) -> None:
         """A small number with no person word: report a pronoun use, keep a bare one for later."""
+        if _names_a_numbered_item(self.text, m.start()):
+            return
         if _used_as_pronoun(after):
             self.findings.append(
                 Finding(
@@ -683,6 +773,8 @@ def unsafe_text_warnings(dataset: Any, threshold: int = DEFAULT_THRESHOLD) -> li
 
     problems: list[Problem] = []
     kept = public_row_indexes(dataset)
+    by_field = wordings(dataset)
+    used: set[Wording] = set()
     for resource in dataset.descriptor["resources"]:
         name = resource["name"]
         fields = [f["name"] for f in resource["schema"]["fields"]]
@@ -703,10 +795,13 @@ def unsafe_text_warnings(dataset: Any, threshold: int = DEFAULT_THRESHOLD) -> li
                 value = row.get(field)
                 if not isinstance(value, str) or not value:
                     continue
-                _, findings = analyse_text(value, threshold)
+                items = by_field.get((name, field), [])
+                used.update(w for w in items if w.original in value)
+                shown, reviewed = apply_wordings(value, items)
+                _, findings = analyse_text(shown, threshold, reviewed)
                 for finding in findings:
                     before = sum(str(row.get(f) or "").count("\n") for f in fields[: fields.index(field)])
-                    line = start + before + value[: finding.offset].count("\n")
+                    line = start + before + _original_line(value, shown, finding.offset)
                     problems.append(
                         Problem(
                             _KIND_TITLES[finding.kind],
@@ -714,8 +809,29 @@ def unsafe_text_warnings(dataset: Any, threshold: int = DEFAULT_THRESHOLD) -> li
                             finding.message,
                             row=line,
                             field=field,
-                            severity="warning",
+                            severity="error" if finding.kind == "unhandled" else "warning",
                             subject=row.get("activity_id") or row.get("id"),
                         )
                     )
+    for items in by_field.values():
+        for w in items:
+            if w not in used:
+                problems.append(
+                    Problem(
+                        "public-wording-unused",
+                        f"{WORDINGS}.csv",
+                        f"Teksten i 'original' findes ikke (længere) i feltet {w.field} i {w.resource}; ret den, så den "
+                        "svarer præcis til kildens ord, eller slet rækken.",
+                        row=w.line,
+                        field="original",
+                    )
+                )
     return problems
+
+
+def _original_line(original: str, shown: str, offset: int) -> int:
+    """Line breaks before ``offset`` in the shown text, mapped back to the original (a wording
+    may change the number of lines): the line of the same words in the original, when found."""
+    line_text = shown[shown.rfind("\n", 0, offset) + 1 : offset]
+    found = original.find(line_text) if line_text.strip() else -1
+    return original[:found].count("\n") if found >= 0 else shown[:offset].count("\n")

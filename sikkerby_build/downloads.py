@@ -1,7 +1,9 @@
 """Open-data downloads written into each edition: the edition's data package and scores.json.
 
 Both are written from the edition's rows only: a ``Suppressed`` count is written as its text
-("<5", declared a missing value in the public descriptor), and scores.json lists only the
+("<5", declared a missing value in the public descriptor), a text cell a spreadsheet would run
+as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first) gets a leading apostrophe (OWASP's
+CSV-injection advice; ``sanitize.spreadsheet_safe``), and scores.json lists only the
 follow-ups of the edition (the model is computed from them; ``scores`` filters again so a
 model built from other rows cannot add any).
 """
@@ -17,6 +19,7 @@ from typing import Any
 from . import compute
 from .disclosure import Suppressed
 from .edition import EditionData
+from .sanitize import spreadsheet_safe
 
 
 def _cell(value: Any) -> str:
@@ -26,6 +29,8 @@ def _cell(value: Any) -> str:
         return str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return spreadsheet_safe(value)  # text only: a number stays a number
     return str(value)
 
 

@@ -14,7 +14,17 @@ Audience contract:
   missing from the public rows is left out too, so the public package always satisfies its
   foreign keys;
 - a schema field with ``"audience": "internal"`` (the whole column);
-- a content page with front matter ``audience: internal``.
+- a content page with front matter ``audience: internal``, and every page under
+  ``content/intern/`` (``is_public_page``; load refuses ``audience: public`` there).
+
+Secrets for the public audit come from the sources only (internal rows, fields, resources and
+pages: front matter texts, sentences, rendered text, comments, alt texts, external link
+targets; e-mail addresses, phone numbers and contact names on their own). A secret is exempt
+only when the same value (``matching.fold``) is public in the public data, never because a
+content page or the output contains it.
+
+Stated totals: a city-wide row of person counts beside district rows for the same key is left
+out of the public edition (``stated_totals``), so no subtraction reveals a hidden district.
 
 Small numbers: fields marked ``"personCount": true`` hold counts of persons (in a resource
 with a ``unit`` column only when the row's unit is a person unit); in the public edition
@@ -25,11 +35,13 @@ and aggregates are computed from the edition's rows (see ``disclosure``).
 from __future__ import annotations
 
 import copy
+import html
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import disclosure
+from . import disclosure, matching
 from .disclosure import DEFAULT_THRESHOLD, PERSON_UNITS, Suppressed, is_person_unit  # noqa: F401 (re-exported)
 from .load import ContentPage, Dataset, Row
 
@@ -48,6 +60,7 @@ class EditionData:
     threshold: int
     internal_values: list[str] = field(default_factory=list)  # for the public audit
     internal_pages: list[str] = field(default_factory=list)
+    internal_phones: list[str] = field(default_factory=list)  # 8-digit phone numbers, matched digit by digit
     # category -> count, plus "I alt"; counts are int, or Suppressed/Interval in the public edition
     participants: dict[str, disclosure.Count] = field(default_factory=dict)
     # rows left out of the public edition per resource (own audience or cascaded), for reports
@@ -150,6 +163,40 @@ def suppress_text(text: str | None, threshold: int = DEFAULT_THRESHOLD) -> str |
 # ---------------------------------------------------------------- selection
 
 
+INTERNAL_FOLDER = "intern/"
+
+
+def is_public_page(page: ContentPage) -> bool:
+    """Fail closed: a page is public only with a public audience and outside ``content/intern/``
+    (load refuses a public audience there; this is the second lock)."""
+    return page.audience == "public" and not page.path.startswith(INTERNAL_FOLDER)
+
+
+CITYWIDE = "hele-byen"
+
+
+def stated_totals(dataset: Dataset, name: str) -> set[int]:
+    """Rows that state a city-wide total ("hele-byen") of person counts beside district rows
+    for the same key: left out of the public edition. Published next to the districts' rows
+    (some of them "<5"), the total minus the visible districts would give a hidden district
+    exactly; the pages compute the city figure from the districts as an interval instead.
+    Validation reports a stated total that disagrees with its districts."""
+    fields = {f.name for f in dataset.fields.get(name, [])}
+    if "district_id" not in fields or not _person_fields(dataset, name):
+        return set()
+    resource = next((r for r in dataset.descriptor["resources"] if r["name"] == name), {})
+    key = [k for k in _as_list(resource.get("schema", {}).get("primaryKey")) if k != "district_id"]
+    rows = dataset.table(name)
+    with_districts = {tuple(r.get(k) for k in key) for r in rows if r.get("district_id") != CITYWIDE}
+    return {i for i, r in enumerate(rows) if r.get("district_id") == CITYWIDE and tuple(r.get(k) for k in key) in with_districts}
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
 def _internal_fields(dataset: Dataset, table: str) -> set[str]:
     return {f.name for f in dataset.fields.get(table, []) if f.audience == "internal"}
 
@@ -161,10 +208,16 @@ def _person_fields(dataset: Dataset, table: str) -> set[str]:
 _NOT_SECRET = {"audience", "source"}  # the marker itself and provenance are not secrets
 
 
-def _collect_values(row: Row) -> list[str]:
+def _collect_values(row: Row, skip: set[str] = frozenset()) -> list[str]:
     return [
-        str(v) for k, v in row.items() if k not in _NOT_SECRET and isinstance(v, str) and len(v) >= MIN_AUDIT_LENGTH
+        str(v) for k, v in row.items() if k not in _NOT_SECRET | skip and isinstance(v, str) and len(v) >= MIN_AUDIT_LENGTH
     ]
+
+
+def _not_secret_fields(dataset: Dataset, table: str) -> set[str]:
+    """Fields marked ``"notSecret": true`` (e.g. the table and field names in public_wordings)."""
+    resource = next((r for r in dataset.descriptor["resources"] if r["name"] == table), {})
+    return {f["name"] for f in resource.get("schema", {}).get("fields", []) if f.get("notSecret")}
 
 
 def _public_descriptor(dataset: Dataset, threshold: int) -> dict[str, Any]:
@@ -178,7 +231,9 @@ def _public_descriptor(dataset: Dataset, threshold: int) -> dict[str, Any]:
     return descriptor
 
 
-def _suppress_row(row: Row, person_fields: set[str], texts: list[str], threshold: int) -> Row:
+def _suppress_row(
+    row: Row, person_fields: set[str], texts: list[str], threshold: int, wordings: dict[str, list[disclosure.Wording]]
+) -> Row:
     applies = "unit" not in row or is_person_unit(row.get("unit"))
     if applies:
         for key in person_fields:
@@ -186,28 +241,93 @@ def _suppress_row(row: Row, person_fields: set[str], texts: list[str], threshold
     for key in texts:
         value = row.get(key)
         if isinstance(value, str) and value:
-            row[key] = disclosure.suppress_text(value, threshold)
+            row[key] = disclosure.public_text(value, wordings.get(key, []), threshold)
     return row
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?:])\s+")
 
 
-def _internal_sentences(body: str, public_text: str) -> list[str]:
-    """The sentences of an internal page that the public edition does not also contain."""
+def _internal_sentences(body: str, public_fold: str) -> list[str]:
+    """The sentences of an internal text that the public data does not also contain."""
     out = []
     for line in body.splitlines():
         for sentence in _SENTENCE_END.split(line.strip()):
             sentence = " ".join(sentence.split())
-            if len(sentence) >= 20 and sentence.casefold() not in public_text:
+            if len(sentence) >= 20 and matching.fold(sentence) not in public_fold:
                 out.append(sentence)
     return out
 
 
-def _secret_pieces(value: str, public_text: str) -> list[str]:
+def _secret_pieces(value: str, public_fold: str) -> list[str]:
     if len(value) < 80 and "\n" not in value:
         return [value]
-    return _internal_sentences(value, public_text)
+    return _internal_sentences(value, public_fold)
+
+
+# Front-matter keys of an internal page that hold no secret: the audience marker, references
+# to public records and navigation settings. Every other text value (title, description,
+# nav_title, categories …) is a secret of the page.
+_PAGE_NOT_SECRET = {"audience", "section", "source", "focus_area", "activities", "hide", "render_macros", "nav_order", "template", "layout"}
+_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
+_ATTRIBUTE = re.compile(r"""\b(?:href|src|alt|title|content|data-[\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+_TAG = re.compile(r"<[^>]*>")
+_MD_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
+_MD_IMAGE_ALT = re.compile(r"!\[([^\]]*)\]")
+
+
+def _meta_texts(meta: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    for key, value in meta.items():
+        if key in _PAGE_NOT_SECRET:
+            continue
+        items = value if isinstance(value, list) else [value]
+        out.extend(str(v) for v in items if isinstance(v, str))
+    return out
+
+
+def _is_own_link(target: str) -> bool:
+    """A relative link to another page of the site (the page addresses are audited as URLs)."""
+    return not re.match(r"^(?:[a-z][a-z0-9+.-]*:|//)", target, re.I)
+
+
+def page_secrets(page: ContentPage) -> list[str]:
+    """Everything an internal page carries, as texts to search for: its front matter texts,
+    its body's lines, its rendered text (Markdown and tags removed), HTML comments, alt texts,
+    titles and link targets (other than links to the site's own pages)."""
+    body = page.body
+    texts = _meta_texts(page.meta)
+    texts.append(body)
+    texts.extend(m.group(1) for m in _COMMENT.finditer(body))
+    texts.extend(m.group(1) for m in _MD_IMAGE_ALT.finditer(body))
+    targets = [m.group(1) for m in _MD_LINK_TARGET.finditer(body)]
+    rendered = _render_for_secrets(body)
+    texts.extend(m.group(1) for m in _COMMENT.finditer(rendered))
+    for m in _ATTRIBUTE.finditer(rendered):
+        value = html.unescape(m.group(1) if m.group(1) is not None else m.group(2))
+        (targets if m.group(0).lower().startswith(("href", "src")) else texts).append(value)
+    texts.extend(t for t in targets if not _is_own_link(t))
+    texts.append(html.unescape(_TAG.sub(" ", _COMMENT.sub(" ", rendered))))
+    return [t for t in texts if t.strip()]
+
+
+def _render_for_secrets(body: str) -> str:
+    import markdown
+
+    try:
+        return markdown.markdown(body, extensions=["extra", "sane_lists"])
+    except (RecursionError, ValueError):  # refused by validation before a build; never a traceback here
+        return body
+
+
+def _contact_needles(dataset: Dataset, name: str, row: Row, fields: Iterable[str]) -> list[str]:
+    contact_fields = {f for f in fields if matching.CONTACT_FIELDS.search(f)}
+    out: list[str] = []
+    for key in fields:
+        value = row.get(key)
+        if isinstance(value, str) and value:
+            out.extend(matching.contact_parts(value, key in contact_fields))
+    return out
 
 
 def select(
@@ -227,41 +347,58 @@ def select(
     kept = public_row_indexes(dataset)
     resources = {r["name"]: r for r in dataset.descriptor["resources"]}
     internal_values: list[str] = []
+    contact_values: list[str] = []  # whole internal values whose e-mail addresses, phone numbers and names are searched alone
     tables: dict[str, list[Row]] = {}
     excluded: dict[str, int] = {}
+    all_wordings = disclosure.wordings(dataset)
     for name, rows in dataset.tables.items():
+        field_wordings = {f: w for (r, f), w in all_wordings.items() if r == name}
         hidden_fields = _internal_fields(dataset, name)
         person_fields = _person_fields(dataset, name) - hidden_fields
         texts = [f for f in disclosure.free_text_fields(resources.get(name, {})) if f not in hidden_fields]
+        totals = stated_totals(dataset, name)
+        not_secret = _not_secret_fields(dataset, name)
         keep = kept.get(name, set())
         out = []
         for i, row in enumerate(rows):
+            if i in totals and i in keep:
+                continue  # a public row, left out only so no subtraction can reveal a hidden part
             if i not in keep:
-                internal_values.extend(_collect_values(row))
+                internal_values.extend(_collect_values(row, not_secret))
+                contact_values.extend(_contact_needles(dataset, name, row, [k for k in row if k not in _NOT_SECRET | not_secret]))
                 continue
             internal_values.extend(
                 str(row[k]) for k in hidden_fields if isinstance(row.get(k), str) and len(row[k]) >= MIN_AUDIT_LENGTH
             )
+            contact_values.extend(_contact_needles(dataset, name, row, sorted(hidden_fields)))
             clean = {k: v for k, v in row.items() if k not in hidden_fields}
-            out.append(_suppress_row(clean, person_fields, texts, threshold))
+            out.append(_suppress_row(clean, person_fields, texts, threshold, field_wordings))
         if len(out) < len(rows):
             excluded[name] = len(rows) - len(out)
         if resources.get(name, {}).get("audience") != "internal":  # an internal resource is left out whole
             tables[name] = out
-    public_pages = [p for p in pages if p.audience != "internal"]
-    internal_pages = [p.path for p in pages if p.audience == "internal"]
-    # A value that also occurs in public data or on a public page is not a secret (e.g. a shared
-    # district name, or a staff page quoting the public vision).
+    public_pages = [p for p in pages if is_public_page(p)]
+    internal_pages = [p.path for p in pages if not is_public_page(p)]
+    # Secrets are defined by the sources: a value is exempt only when the same value is public
+    # in the public data (e.g. a shared district name). Never by content pages or the output: a
+    # sentence pasted from an internal page into a public page stays a secret (and is found).
     public_blob = "\n".join(str(v) for rows in tables.values() for r in rows for v in r.values() if v)
-    public_text = " ".join((public_blob + "\n" + "\n".join(p.body for p in public_pages)).split()).casefold()
+    public_fold = matching.fold(public_blob)
     for page in pages:
-        if page.audience == "internal":
-            internal_values.extend(_internal_sentences(page.body, public_text))
+        if not is_public_page(page):
+            for text in page_secrets(page):
+                internal_values.extend(_internal_sentences(text, public_fold) if len(text) >= 80 or "\n" in text else [text])
+                contact_values.extend(matching.contact_parts(text))
+    internal_phones = sorted(
+        {d for v in [*internal_values, *contact_values] for d in matching.phone_digits(v)} - matching.phone_digits(public_blob)
+    )
     # Long internal texts are searched sentence by sentence, without the sentences a public row
     # also has (synthetic and real descriptions share boilerplate); short values stay whole.
-    internal_values = [piece for v in internal_values for piece in _secret_pieces(v, public_text)]
-    folded_blob = public_blob.casefold()  # the audit compares case-folded
-    internal_values = sorted({v for v in internal_values if v.casefold() not in folded_blob})
+    internal_values = [piece for v in internal_values for piece in _secret_pieces(v, public_fold)]
+    internal_values += [v for v in contact_values if len(matching.fold(v)) >= MIN_AUDIT_LENGTH]
+    internal_values = sorted(
+        {v for v in internal_values if len(matching.fold(v)) >= MIN_AUDIT_LENGTH and matching.fold(v) not in public_fold}
+    )
     return EditionData(
         edition=edition,
         tables=tables,
@@ -270,6 +407,7 @@ def select(
         threshold=threshold,
         internal_values=internal_values,
         internal_pages=internal_pages,
+        internal_phones=internal_phones,
         participants=participants_by_category(tables.get("followups", []), threshold),
         excluded=excluded,
     )

@@ -49,6 +49,7 @@ import pandas as pd
 import yaml
 
 from .problems import Problem, Report, ValidationFailed
+from .textchecks import character_problem, nesting_problem
 
 Row = dict[str, Any]
 
@@ -271,9 +272,35 @@ def _fenced_front_matter(lines: list[str], first: int) -> FrontMatter:
     return FrontMatter({str(k): v for k, v in meta.items()}, body, key_lines, close + 2 + skipped, True)
 
 
+MAX_FRONT_MATTER = 16_384  # characters; the real pages' front matter is under 1,000
+
+
+def _refuse_unbounded_yaml(source: str, offset: int, first: int) -> None:
+    """Front matter is small and plain: no anchors or aliases (``&a`` / ``*a``: a few hundred
+    bytes of aliases expand to gigabytes, the "billion laughs"), and a size bound. Checked on the
+    token stream, which never expands an alias, before anything is composed."""
+    if len(source) > MAX_FRONT_MATTER:
+        raise FrontMatterError(
+            "front-matter-too-large",
+            first + 1,
+            f"Front matter er {len(source):,} tegn lang; højst {MAX_FRONT_MATTER:,} er tilladt. "
+            "Flyt den lange tekst ned i siden.".replace(",", "."),
+        )
+    for token in yaml.scan(source, Loader=yaml.SafeLoader):
+        if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+            sign = "&" if isinstance(token, yaml.AnchorToken) else "*"
+            raise FrontMatterError(
+                "front-matter-alias",
+                offset + token.start_mark.line,
+                f"Front matter bruger en YAML-henvisning ('{sign}{token.value}'), som ikke er tilladt. Skriv værdien "
+                "ud, eller sæt den i anførselstegn, hvis den begynder med & eller *.",
+            )
+
+
 def _front_matter_yaml(source: str, offset: int, first: int) -> tuple[yaml.MappingNode, dict[Any, Any]]:
     """The front matter's YAML node and value; it must be a mapping (or empty)."""
     try:
+        _refuse_unbounded_yaml(source, offset, first)
         node = yaml.compose(source, Loader=yaml.SafeLoader)
         meta = yaml.safe_load(source)
     except yaml.YAMLError as exc:
@@ -505,6 +532,59 @@ def content_files(content_dir: Path) -> tuple[list[Path], list[Problem]]:
     return sorted(files), problems
 
 
+INTERNAL_FOLDER = "intern/"
+
+
+def _internal_folder_audience(
+    meta: dict[str, Any], key_lines: dict[str, int], file: str, audience: str | None, problems: list[Problem]
+) -> tuple[str | None, list[Problem]]:
+    """A page under content/intern/ is internal whatever its front matter lacks (fail closed);
+    one that says it is public is an error (the folder and the front matter disagree)."""
+    if audience == "public" and "audience" in meta:
+        problems = [*problems, Problem(
+            "audience-folder", file,
+            "Siden ligger i content/intern/, men har 'audience: public'. Sider i content/intern/ er altid interne: "
+            "skriv 'audience: internal', eller flyt siden ud af content/intern/, hvis den skal være offentlig.",
+            row=key_lines.get("audience"), field="audience",
+        )]  # fmt: skip
+        return None, problems
+    if audience == "public":
+        meta["audience"] = "internal"
+        return "internal", problems
+    return audience, problems
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(k)
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def text_problems(front: FrontMatter, file: str) -> list[Problem]:
+    """Control and bidi characters anywhere in a page (front matter values: titles, categories,
+    descriptions; the body), and a body nested deeper than the renderers can take; located."""
+    problems = []
+    for key, value in front.meta.items():
+        for text in _strings(value):
+            found = character_problem(text, file, first_line=front.key_lines.get(key), field=key, follow_lines=False)
+            if found:
+                problems.append(found)
+                break
+    found = character_problem(front.body, file, first_line=front.body_line)
+    if found:
+        problems.append(found)
+    deep = nesting_problem(front.body)
+    if deep:
+        problems.append(Problem("nesting-too-deep", file, deep[0], row=front.body_line + deep[1]))
+    return problems
+
+
 def load_content(content_dir: Path) -> ContentLoad:
     """Read every content page fail-closed; see ``ContentLoad`` and the module doc."""
     content_dir = Path(content_dir)
@@ -534,6 +614,9 @@ def load_content(content_dir: Path) -> ContentLoad:
             result.problems.append(Problem(exc.kind, file, exc.message, row=exc.line))
             continue
         audience, problems = check_meta(front.meta, front.key_lines, file)
+        if rel.startswith(INTERNAL_FOLDER):
+            audience, problems = _internal_folder_audience(front.meta, front.key_lines, file, audience, problems)
+        problems += text_problems(front, file)
         result.problems.extend(problems)
         if audience is None or any(p.severity == "error" for p in problems):
             continue

@@ -95,6 +95,32 @@ CATALOGUE: tuple[ProblemKind, ...] = (
         "Filen har kun overskriftslinjen. Tilføj rækkerne fra kilden, eller markér tabellen som tilladt tom "
         "('emptyAllowed' i datapackage.json), hvis kilderne endnu ikke har data til den.",
     ),
+    ProblemKind(
+        "csv-unreadable", "data-file", "Filen kan ikke læses som CSV",
+        "Filen kan ikke læses som CSV ({forklaring}). Gem den igen fra Excel som CSV UTF-8.",
+        "Python's CSV-læser kan ikke læse filen, fx fordi et anførselstegn ikke er lukket, eller fordi en celle er "
+        "urimeligt lang. Linjen er den, læseren nåede til. Gem filen igen fra Excel som CSV UTF-8.",
+        variants=("En celle er længere end {grænse} tegn; del teksten op eller forkort den.",),
+    ),
+    ProblemKind(
+        "control-character", "data-file", "Usynligt styretegn i teksten",
+        "Teksten indeholder et usynligt styretegn (U+{kode}), fx et linjeskift fra Word (Skift+Enter) eller et sideskift. "
+        "Slet tegnet eller brug et almindeligt linjeskift.",
+        "Word og andre programmer kan lægge usynlige styretegn ind i teksten (fx U+000B for Skift+Enter); de kan ikke stå "
+        "i HTML, XML eller PDF. Gælder både celler i CSV-filer og indholdssider. Slet tegnet, eller skriv teksten igen.",
+    ),
+    ProblemKind(
+        "bidi-control", "data-file", "Usynligt tegn, der vender skriftretningen",
+        "Teksten indeholder et usynligt tegn, der vender skriftretningen (U+{kode}); …",
+        "Tegnene U+202A–202E og U+2066–2069 vender skriftretningen, så teksten kan se anderledes ud på siden end den er "
+        "(et kendt trick til at skjule indhold). Gælder både celler og indholdssider. Skriv teksten igen uden at kopiere den.",
+    ),
+    ProblemKind(
+        "nesting-too-deep", "data-file", "Teksten er indlejret for dybt",
+        "Teksten er indlejret {dybde} niveauer dybt (lister, citater, HTML-elementer eller parenteser i hinanden); højst {grænse} er tilladt. Ret strukturen.",
+        "Lister i lister, citater i citater eller HTML-elementer i hinanden ud over grænsen kan ikke vises pænt og kan få "
+        "byggeriet til at gå i stå. Gælder både celler og indholdssider. Gør strukturen fladere.",
+    ),
     # ------------------------------------------------------------ datapackage.json
     ProblemKind(
         "descriptor-json", "descriptor", "datapackage.json er ikke gyldig JSON",
@@ -214,6 +240,12 @@ CATALOGUE: tuple[ProblemKind, ...] = (
         "Der kan ikke være flere opfyldte ({opfyldt}) end opstillede ({i alt}) succeskriterier.",
         "criteria_met er større end criteria_total. Tjek tallene i rapporten.",
     ),
+    ProblemKind(
+        "stated-total-mismatch", "project", "Tallet for hele byen passer ikke med bydelene",
+        "Rækken for hele byen ({hvor}) angiver {angivet}, men bydelenes {antal} rækker giver {sum}. Ret tallet, eller slet rækken for hele byen: siderne regner hele byen ud fra bydelene.",
+        "En række for hele byen står ved siden af rækker for bydelene med samme nøgle, men summen af bydelene er en anden. "
+        "Siderne regner hele byen ud fra bydelene, så tallet for hele byen skal passe eller slettes.",
+    ),
     # ------------------------------------------------------------ quality warnings
     ProblemKind(
         "fulfilment-mismatch", "quality", "Rapportens målopfyldelse passer ikke med målepunkterne",
@@ -249,11 +281,12 @@ CATALOGUE: tuple[ProblemKind, ...] = (
     ),
     # ------------------------------------------------------------ small numbers
     ProblemKind(
-        "small-number-text", "disclosure", "Muligt lille antal personer i teksten",
+        "small-number-text", "project", "Lille antal personer i offentlig tekst",
         "„{tekst}“ kan være et lille antal personer … Omformulér, fx „{markør} unge“.",
         "En fritekst i den offentlige udgave nævner et antal personer i en form, som ikke kan skjules automatisk "
-        "(fx et interval eller et tal uden 'ud af'). Omformulér, fx til 'få unge' eller 'X ud af 18 unge'.",
-        "warning",
+        "(fx et interval eller et tal uden 'ud af'). Byggeriet stopper, så tallet aldrig når den offentlige udgave. "
+        "Omformulér i kilden, fx til 'få unge' eller 'X ud af 18 unge', eller læg en offentlig formulering i "
+        "public_wordings.csv (kildens ord bliver i den interne udgave).",
     ),
     ProblemKind(
         "small-number-complement", "disclosure", "Forskellen er et lille antal personer",
@@ -267,6 +300,21 @@ CATALOGUE: tuple[ProblemKind, ...] = (
         "Teksten skjuler et lille antal personer, men viser andre tal, som det skjulte tal måske kan regnes ud fra. "
         "Kontrollér og omformulér.",
         "warning",
+    ),
+    ProblemKind(
+        "stated-total-left-out", "disclosure", "Tallet for hele byen udelades offentligt",
+        "Rækken for hele byen ({hvor}) står ved siden af bydelenes rækker og udelades i den offentlige udgave: …",
+        "En total for hele byen ved siden af bydelenes tal ville afsløre en skjult (lille) bydel ved at trække de viste fra. "
+        "Den offentlige udgave udelader totalen, også i downloads; siderne viser summen af bydelene som et interval. "
+        "Intet at rette: advarslen siger, hvad der sker.",
+        severity="warning",
+    ),
+    ProblemKind(
+        "public-wording-unused", "project", "Offentlig formulering passer ikke til kilden",
+        "Teksten i 'original' findes ikke (længere) i feltet {felt} i {tabel}; ret den, så den svarer præcis til kildens ord, eller slet rækken.",
+        "En række i public_wordings.csv skal erstatte en tekst (fx et lille antal personer) i den offentlige udgave, "
+        "men teksten i 'original' står ikke i feltet. Den er måske rettet i kilden. Ret 'original', så den svarer præcis "
+        "til kildens ord, eller slet rækken. Fejlen stopper byggeriet, så et lille tal aldrig vises ved en fejl.",
     ),
     # ------------------------------------------------------------ content files
     ProblemKind(
@@ -348,6 +396,29 @@ CATALOGUE: tuple[ProblemKind, ...] = (
         "audience skal være 'public' eller 'internal', men er {værdi}. Siden bygges ikke, før det er rettet, …",
         "Værdien af 'audience' er hverken 'internal' eller 'public', så det er uklart, hvem siden er for; siden bygges "
         "ikke, før det er rettet.",
+    ),
+    ProblemKind(
+        "front-matter-too-large", "front-matter", "Front matter er for lang",
+        "Front matter er {antal} tegn lang; højst {grænse} er tilladt. Flyt den lange tekst ned i siden.",
+        "Front matter (mellem ---) er til korte oplysninger som titel og målgruppe. Flyt lange tekster ned i selve siden.",
+    ),
+    ProblemKind(
+        "front-matter-alias", "front-matter", "YAML-henvisning i front matter",
+        "Front matter bruger en YAML-henvisning ('{tegn}{navn}'), som ikke er tilladt. …",
+        "YAML's & og * (ankre og henvisninger) kan gentage tekst i det uendelige og er ikke tilladt. Skriv værdien ud, eller "
+        "sæt den i anførselstegn, hvis den begynder med & eller *.",
+    ),
+    ProblemKind(
+        "audience-folder", "front-matter", "Offentlig side i content/intern/",
+        "Siden ligger i content/intern/, men har 'audience: public'. Sider i content/intern/ er altid interne: …",
+        "Alt i content/intern/ er internt, også en side uden audience-linje. En side der, som siger 'audience: public', er "
+        "en fejl: skriv 'audience: internal', eller flyt siden ud af mappen, hvis den skal være offentlig.",
+    ),
+    ProblemKind(
+        "internal-text-on-public-page", "front-matter", "Intern tekst på en offentlig side",
+        "Siden er offentlig, men indeholder intern tekst: \"{tekst}\". Slet den, eller gør siden intern (audience: internal).",
+        "En tekst, som kun findes i interne data (fx en kontaktperson eller en intern bemærkning), er sat ind i en offentlig "
+        "side. Den offentlige udgave må aldrig vise den. Slet teksten, eller gør siden intern.",
     ),
     # ------------------------------------------------------------ navigation
     ProblemKind(
@@ -444,6 +515,7 @@ CATALOGUE: tuple[ProblemKind, ...] = (
         "Intern værdi fundet i den offentlige udgave: \"{værdi}\"",
         "En tekst, der kun må stå i den interne udgave, er fundet i den offentlige. Bygningen stopper, og intet "
         "udgives. Tjek 'audience' på rækken eller siden, som teksten kommer fra.",
+        variants=("Internt telefonnummer fundet i den offentlige udgave: {de første cifre}…",),
     ),
     ProblemKind(
         "unsafe-tooltip", "audit", "Markup i et title-attribut",

@@ -37,13 +37,22 @@ URL_SCHEMES = {"http", "https", "mailto"}
 _md = markdown.Markdown(extensions=["sane_lists"])
 
 
+def _new_markdown() -> None:
+    global _md
+    _md = markdown.Markdown(extensions=["sane_lists"])
+
+
 @functools.lru_cache(maxsize=50_000)
 def markdown_to_safe_html(text: str | None) -> str:
     """Markdown from data -> sanitized HTML fragment (one line per block, no blank lines)."""
     if not text:
         return ""
     _md.reset()
-    rendered = _md.convert(text)
+    try:
+        rendered = _md.convert(text)
+    except RecursionError:  # validation refuses such text first (nesting_depth); never a traceback
+        _new_markdown()  # the converter's parser state is left half-way: start a fresh one
+        return neutralize_text(text)
     cleaned = nh3.clean(
         rendered,
         tags=ALLOWED_TAGS,
@@ -110,3 +119,67 @@ def tooltip_text(value: object) -> str:
     """Plain text for a ``title`` attribute. Material's tooltips insert the title as HTML, so the
     decoded value must not contain ``<`` or ``>`` at all (they become ‹ ›)."""
     return " ".join(unescaped_text(str(value)).replace("<", "‹").replace(">", "›").split())
+
+
+# ---------------------------------------------------------------- bounded nesting
+
+MAX_NESTING = 20  # levels of lists, quotes, HTML elements or brackets inside one text
+_VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "area", "base", "col", "embed", "source", "track", "param"}
+_HTML_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)\b[^<>]*?(/?)>")
+_LIST_ITEM = re.compile(r"^([ \t]*)(?:[-*+]|\d+[.)])[ \t]")
+
+
+def nesting_depth(text: str) -> tuple[int, int]:
+    """The deepest nesting in a Markdown/HTML text and the line (1-based) where it is reached:
+    block quotes (``>``), list indentation (every 2 spaces counted as a level, cautiously), HTML
+    elements and brackets. The renderers recurse once per level, so a text nested hundreds of
+    levels deep would end the build with a RecursionError instead of a message."""
+    deepest, where = 0, 1
+    html_depth = bracket = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        rest = line
+        quotes = 0
+        while True:
+            stripped = rest.lstrip(" \t")
+            if not stripped.startswith(">"):
+                break
+            quotes += 1
+            rest = stripped[1:]
+        item = _LIST_ITEM.match(rest)
+        lists = len(item.group(1).expandtabs(4)) // 2 + 1 if item else 0
+        level = quotes + lists
+        for tag in _HTML_TAG.finditer(line):
+            closing, name, self_closing = tag.groups()
+            if name.lower() in _VOID or self_closing:
+                continue
+            html_depth = max(0, html_depth - 1) if closing else html_depth + 1
+            level = max(level, html_depth)
+        for ch in line:
+            if ch in "[(":
+                bracket += 1
+                level = max(level, bracket)
+            elif ch in "])":
+                bracket = max(0, bracket - 1)
+        if level > deepest:
+            deepest, where = level, number
+    return deepest, where
+
+
+# ---------------------------------------------------------------- spreadsheet-safe downloads
+
+# OWASP "CSV injection": a cell a spreadsheet would run as a formula starts with one of these
+# (full-width forms included: spreadsheets accept ＝ and ＋ as well).
+_FORMULA_START = frozenset("=+-@\t\r\n") | {"\uff1d", "\uff0b", "\uff0d", "\uff20"}
+
+
+_PLAIN_NUMBER = re.compile(r" *[-+]?\d[\d.,]* *%? *")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A text cell for a CSV download that Excel, LibreOffice and Google Sheets show as text:
+    a cell whose first non-space character starts a formula gets a leading apostrophe
+    (``=HYPERLINK(…)`` -> ``'=HYPERLINK(…)``). Only text: numbers are written as numbers."""
+    if _PLAIN_NUMBER.fullmatch(value):
+        return value  # "-12", "-3,5 %": a number written as text stays a number, never a formula
+    first = value.lstrip(" ")[:1]
+    return "'" + value if first and first in _FORMULA_START else value

@@ -29,9 +29,10 @@ from typing import Any
 
 from frictionless import Package
 
-from . import compute, disclosure, live_figures, municipal
+from . import compute, disclosure, live_figures, matching, municipal
 from .load import ContentLoad, ContentPage, Dataset, load_content, load_data
 from .problems import Problem, Report
+from .textchecks import character_problem, nesting_problem
 
 EXCEL_HINT = 'Gem filen i Excel som "CSV UTF-8 (kommasepareret)".'
 
@@ -301,7 +302,38 @@ def _check_file(data_dir: Path, resource: dict[str, Any]) -> list[Problem]:
         return [problem]
     if len([ln for ln in lines[1:] if ln.strip()]) == 0 and not resource.get("emptyAllowed"):  # a table the sources have no rows for yet
         return [Problem("empty-table", name, "Tabellen har ingen rækker, kun en overskrift.", row=2)]
-    return []
+    return _cell_problems(text, name, resource)
+
+
+def _cell_problems(text: str, name: str, resource: dict[str, Any]) -> list[Problem]:
+    """Every cell: no control or bidi characters; text fields: bounded nesting. Located at the
+    physical line inside a multi-line cell and the column."""
+    types = {f["name"]: f.get("type", "string") for f in resource["schema"]["fields"]}
+    problems: list[Problem] = []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    previous = 0
+    try:
+        for record in reader:
+            start = previous + 1
+            previous = reader.line_num
+            if start == 1:
+                header = record
+                continue
+            for column, value in zip(header, record, strict=False):
+                found = character_problem(value, name, first_line=start, field=column)
+                if found:
+                    problems.append(found)
+                if types.get(column, "string") == "string":
+                    deep = nesting_problem(value)
+                    if deep:
+                        problems.append(Problem("nesting-too-deep", name, deep[0], row=start + deep[1], field=column))
+    except csv.Error as exc:
+        if "field limit" in str(exc):
+            message = f"En celle er længere end {csv.field_size_limit():,} tegn; del teksten op eller forkort den.".replace(",", ".")
+        else:
+            message = f"Filen kan ikke læses som CSV ({exc}). Gem den igen fra Excel som CSV UTF-8."
+        problems.append(Problem("csv-unreadable", name, message, row=previous + 1))
+    return problems
 
 
 def _csv_text(raw: bytes, name: str) -> str | Problem:
@@ -664,6 +696,48 @@ def _project_rules(dataset: Dataset, lines: LineMap | None = None) -> list[Probl
     return problems
 
 
+def stated_total_problems(dataset: Dataset, lines: LineMap | None = None) -> list[Problem]:
+    """A stated city-wide total ("hele-byen") of person counts beside district rows for the same
+    key (e.g. ``crime_charges``): an error when it disagrees with the districts' sum; a warning
+    when it agrees, because it is left out of the public edition (the total minus the visible
+    districts would reveal a hidden one; the pages compute the city from the districts)."""
+    from .edition import CITYWIDE, stated_totals  # late: edition imports load, as this module does
+
+    lines = lines or LineMap(dataset.root)
+    problems: list[Problem] = []
+    for resource in dataset.descriptor["resources"]:
+        name = resource["name"]
+        totals = stated_totals(dataset, name)
+        if not totals:
+            continue
+        key = [k for k in _as_list(resource["schema"].get("primaryKey")) if k != "district_id"]
+        counts = [f.name for f in dataset.fields.get(name, []) if f.person_count]
+        rows = dataset.table(name)
+        for i in sorted(totals):
+            city = rows[i]
+            parts = [r for r in rows if r.get("district_id") != CITYWIDE and all(r.get(k) == city.get(k) for k in key)]
+            where = ", ".join(f"{k} {city.get(k)}" for k in key)
+            for field_name in counts:
+                stated = city.get(field_name)
+                total = sum(r.get(field_name) or 0 for r in parts)
+                line = lines(resource["path"], i + 2)
+                if stated != total:
+                    problems.append(Problem(
+                        "stated-total-mismatch", resource["path"],
+                        f"Rækken for hele byen ({where}) angiver {stated}, men bydelenes {len(parts)} rækker giver {total}. "
+                        "Ret tallet, eller slet rækken for hele byen: siderne regner hele byen ud fra bydelene.",
+                        row=line, field=field_name,
+                    ))  # fmt: skip
+                else:
+                    problems.append(Problem(
+                        "stated-total-left-out", resource["path"],
+                        f"Rækken for hele byen ({where}) står ved siden af bydelenes rækker og udelades i den offentlige "
+                        "udgave: totalen minus de viste bydele ville afsløre en skjult bydel. Siderne viser summen af bydelene.",
+                        row=line, field=field_name, severity="warning",
+                    ))  # fmt: skip
+    return problems
+
+
 def _content_rules(dataset: Dataset, pages: list[ContentPage]) -> list[Problem]:
     """Front matter of content pages must point at records that exist (cross-source keys)."""
     problems: list[Problem] = []
@@ -729,6 +803,37 @@ def _nav_rules(page: ContentPage, file: str) -> list[Problem]:
             "nav-title", file, "nav_title skal være en tekst (menupunktets navn).",
             row=page.meta_lines.get("nav_title"), field="nav_title",
         ))  # fmt: skip
+    return problems
+
+
+def pasted_secrets(dataset: Dataset, pages: list[ContentPage]) -> list[Problem]:
+    """An internal value (row, column or internal page text) that stands in a public content
+    page's source: an error at the page and line, before the build's audit would find it in the
+    output. The same comparison form as the audit (``matching.fold``); exempt only when the value
+    is public in the public data (``edition.select`` decides that)."""
+    from . import edition  # late: edition imports load, as this module does
+
+    public = [p for p in pages if edition.is_public_page(p)]
+    if not public or len(public) == len(pages) and not dataset.tables:
+        return []
+    secrets = {matching.fold(v): v for v in edition.select(dataset, pages, "public").internal_values}
+    secrets = {k: v for k, v in secrets.items() if len(k) >= 12}
+    problems: list[Problem] = []
+    for page in public:
+        texts = [page.body, *(str(v) for v in page.meta.values() if isinstance(v, str))]
+        folded = matching.fold("\n".join(texts))
+        for key, value in sorted(secrets.items()):
+            if key in folded:
+                line = next(
+                    (page.body_line + i for i, text in enumerate(page.body.split("\n")) if key[:30] in matching.fold(text)),
+                    page.body_line,
+                )
+                problems.append(Problem(
+                    "internal-text-on-public-page", f"content/{page.path}",
+                    f"Siden er offentlig, men indeholder intern tekst: \"{_shorten(value, 80)}\". Slet den, eller gør "
+                    "siden intern (audience: internal).",
+                    row=line,
+                ))  # fmt: skip
     return problems
 
 
@@ -838,6 +943,7 @@ def _validate_data(data_dir: Path, report: Report) -> Dataset | None:
         return None
     dataset = load_data(data_dir)
     report.extend(_project_rules(dataset, lines))
+    report.extend(stated_total_problems(dataset, lines))
     return dataset
 
 
@@ -872,6 +978,8 @@ def check_project(data_dir: Path, content_dir: Path | None = None) -> Checked:
         if dataset is not None:
             report.extend(_content_rules(dataset, content.pages))
             report.extend(live_figures.check_pages(content.pages, compute.build_model(dataset.tables)))
+            if report.ok:
+                report.extend(pasted_secrets(dataset, content.pages))
         report.extend(_news_rules(content.pages))
     if dataset is not None and report.ok:
         report.extend(quality_warnings(dataset, LineMap(data_dir)))

@@ -217,11 +217,14 @@ def test_audit_fails_the_build_on_a_planted_leak_and_keeps_the_old_site(tmp_path
     shutil.copytree(planted.site(), out, symlinks=True)  # the published planted site is the old site
     assert publish.editions(out) == ["internal", "public"] and publish.leftovers(out) == []
     before = _tree_digest(out / "public")
-    # A public page that quotes the internal contact: only the post-build audit can catch this.
+    # A public page that quotes the internal contact: validation finds it in the source (issue 17),
+    # at the page and line, before the build; the audit would find it in the output.
     (data_copy / "content" / "laek.md").write_text(f"---\ntitle: Læk\n---\n\nRing til {CANARY_CONTACT}.\n", encoding="utf-8")
-    with pytest.raises(pipeline.AuditFailed) as failure:
+    with pytest.raises(ValidationFailed) as failure:
         pipeline.build("public", data_copy, out, data_copy / "content")
-    assert any(p.kind == "internal-leak" and p.file.startswith("laek/") for p in failure.value.problems)
+    assert any(
+        p.kind == "internal-text-on-public-page" and p.file == "content/laek.md" and p.row == 5 for p in failure.value.report.errors
+    )
     assert _tree_digest(out / "public") == before
     assert publish.editions(out) == ["internal", "public"] and publish.leftovers(out) == []
 

@@ -296,7 +296,7 @@ def test_unsafe_text_is_reported_with_file_physical_line_and_field(data_copy):
     physical = next(i for i, line in enumerate(lines, start=1) if "KANARIE" in line)
     warnings = unsafe_text_warnings(load_data(data_copy))
     hits = [w for w in warnings if w.file == "measurements.csv" and w.field == "after_text" and w.row == physical]
-    assert len(hits) == 1 and hits[0].severity == "warning"
+    assert len(hits) == 1 and hits[0].severity == "error"  # issue 17: a small count of persons in public text is an error
     assert "de to" in hits[0].message
 
 
