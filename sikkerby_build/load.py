@@ -48,6 +48,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from . import danish
 from .problems import Problem, Report, ValidationFailed
 from .textchecks import character_problem, nesting_problem
 
@@ -283,8 +284,8 @@ def _refuse_unbounded_yaml(source: str, offset: int, first: int) -> None:
         raise FrontMatterError(
             "front-matter-too-large",
             first + 1,
-            f"Front matter er {len(source):,} tegn lang; højst {MAX_FRONT_MATTER:,} er tilladt. "
-            "Flyt den lange tekst ned i siden.".replace(",", "."),
+            f"Front matter er {danish.number(len(source))} tegn lang; højst {danish.number(MAX_FRONT_MATTER)} er "
+            "tilladt. Flyt den lange tekst ned i siden.",
         )
     for token in yaml.scan(source, Loader=yaml.SafeLoader):
         if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):

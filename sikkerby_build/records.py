@@ -580,6 +580,23 @@ class SafetyIndexRow(TypedDict):
     """Kilde: dokumentets id fra documents (fx '003') efterfulgt af afsnit, flere kilder adskilt af '; '. Læsere ser kilden som en kildehenvisning med dokumentets titel (sikkerby_build/citations.py)."""
 
 
+class PublicWordingsRow(TypedDict):
+    """Offentlige formuleringer af små antal i fritekst (``public_wordings.csv``)."""
+
+    resource: str
+    """Tabellen med teksten (fx 'measurements'). Ikke en hemmelighed (navnet på en tabel eller et felt): efterkontrollen søger ikke efter det."""
+    field: str
+    """Feltet med teksten (fx 'after_text'). Ikke en hemmelighed (navnet på en tabel eller et felt): efterkontrollen søger ikke efter det."""
+    original: str
+    """Kildens ord, præcis som de står i feltet."""
+    public: str
+    """Ordene i den offentlige udgave (små antal skrives 'færre end 5'); lig 'original' for en gennemgået passage uden antal personer."""
+    reason: str
+    """Hvorfor passagen er omskrevet eller gennemgået."""
+    source: str
+    """Kilde: dokumentets id fra documents (fx '003') efterfulgt af afsnit, flere kilder adskilt af '; '. Læsere ser kilden som en kildehenvisning med dokumentets titel (sikkerby_build/citations.py)."""
+
+
 class Tables(TypedDict, total=False):
     """Every resource by name, as ``load`` returns them."""
 
@@ -610,3 +627,4 @@ class Tables(TypedDict, total=False):
     crime_charges: list[CrimeChargesRow]
     incident_locations: list[IncidentLocationsRow]
     safety_index: list[SafetyIndexRow]
+    public_wordings: list[PublicWordingsRow]

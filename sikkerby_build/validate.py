@@ -29,7 +29,7 @@ from typing import Any
 
 from frictionless import Package
 
-from . import compute, disclosure, live_figures, matching, municipal
+from . import compute, danish, disclosure, live_figures, matching, municipal
 from .load import ContentLoad, ContentPage, Dataset, load_content, load_data
 from .problems import Problem, Report
 from .textchecks import character_problem, nesting_problem
@@ -329,7 +329,7 @@ def _cell_problems(text: str, name: str, resource: dict[str, Any]) -> list[Probl
                         problems.append(Problem("nesting-too-deep", name, deep[0], row=start + deep[1], field=column))
     except csv.Error as exc:
         if "field limit" in str(exc):
-            message = f"En celle er længere end {csv.field_size_limit():,} tegn; del teksten op eller forkort den.".replace(",", ".")
+            message = f"En celle er længere end {danish.number(csv.field_size_limit())} tegn; del teksten op eller forkort den."
         else:
             message = f"Filen kan ikke læses som CSV ({exc}). Gem den igen fra Excel som CSV UTF-8."
         problems.append(Problem("csv-unreadable", name, message, row=previous + 1))
