@@ -37,6 +37,11 @@ def fmt_share(value: float | None) -> str:
     return "–" if value is None else f"{fmt_number(value * 100)} %"
 
 
+def noun(count: object, singular: str, plural: str) -> str:
+    """Danish number agreement: ``1 aktivitet``, ``0 aktiviteter``, ``23 aktiviteter``."""
+    return singular if count == 1 else plural
+
+
 def finalize(value: object) -> object:
     """Every ``{{ value }}``: plain strings become HTML text that no Markdown pass reinterprets.
 
@@ -102,6 +107,7 @@ def environment(templates: Path) -> Environment:
     env.filters["dkk"] = fmt_dkk
     env.filters["share"] = fmt_share
     env.filters["num"] = fmt_number
+    env.filters["noun"] = noun
     env.filters["fulfilment"] = compute.format_fulfilment
     env.filters["oneline"] = lambda text: " ".join(str(text or "").split())
     env.filters["cite"] = cite_source
