@@ -170,6 +170,10 @@ def cmd_new(args: argparse.Namespace) -> int:
             written = editing.new_followup(config.data_dir, args.activity, args.year)
         elif args.kind == "activity":
             written = editing.new_activity(config.data_dir, args.id, args.name)
+        elif args.kind == "year":
+            from . import intake
+
+            written = [intake.new_year(config.data_dir, args.year, args.document)]
         elif args.kind == "story":
             written = editing.new_story(config.data_dir, config.content_dir, args.slug, args.title, args.activity)
         else:
@@ -181,6 +185,52 @@ def cmd_new(args: argparse.Namespace) -> int:
         print(f"Tilføjet {w.what}: {w.where()}")
     if args.kind in ("followup", "activity"):
         print("Udfyld nu de tomme felter og kilden (source: erstat UDFYLD). 'sikkerby validate' viser, hvad der mangler.")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    """``sikkerby template followup --year Y [--administration CODE] --out DIR``: workbooks for the administrations."""
+    from . import editing, intake
+
+    config = _settings(args)
+    try:
+        written = intake.write_templates(config.data_dir, args.year, Path(args.out), args.administration)
+    except editing.EditError as exc:
+        print(f"sikkerby template: {exc} Intet er skrevet.", file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"Skema: {path}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """``sikkerby import FILE.xlsx … --year Y [--write]``: check the workbooks, then (with --write) write the rows."""
+    from . import editing, intake
+
+    config = _settings(args)
+    try:
+        plan = intake.plan_import(config.data_dir, [Path(f) for f in args.files], args.year)
+    except editing.EditError as exc:
+        print(f"sikkerby import: {exc} Intet er skrevet.", file=sys.stderr)
+        return 1
+    if not plan.ok:
+        for p in plan.problems:
+            print(f"FEJL: {p.message}" if p.file.endswith(".xlsx") or p.file.startswith(("import", "followup_years")) else p.line(), file=sys.stderr)
+        errors = len(plan.problems)
+        print(f"{errors} {'fejl' if errors == 1 else 'fejl'} i skemaerne. Intet er skrevet; ret skemaerne og kør igen.", file=sys.stderr)
+        return 1
+    for line in intake.describe(plan):
+        print(line)
+    for w in plan.warnings:
+        print(f"ADVARSEL: {w.message}")
+    if not plan.changed:
+        print("Intet at ændre: skemaerne er allerede indlæst.")
+        return 0
+    if not args.write:
+        print("Prøvekørsel: intet er skrevet. Kør igen med --write for at skrive rækkerne.")
+        return 0
+    written = intake.write_import(config.data_dir, plan)
+    print(f"Skrevet: {', '.join(written)}. Kør 'sikkerby validate' og byg sitet.")
     return 0
 
 
@@ -232,6 +282,10 @@ def main(argv: list[str] | None = None) -> int:
     common(k)
     k.add_argument("--id", required=True, help="id: små bogstaver, tal og bindestreger")
     k.add_argument("--name", required=True, help="aktivitetens navn")
+    k = kinds.add_parser("year", help="et nyt opfølgningsår (status 'i gang') med sit kildedokument")
+    common(k)
+    k.add_argument("--year", type=int, required=True, help="opfølgningsåret, fx 2020")
+    k.add_argument("--document", required=True, help="årets dokument-id i documents.csv")
     k = kinds.add_parser("story", help="en ny visionsfortælling (intern kladde)")
     common(k)
     k.add_argument("--slug", required=True, help="filnavn uden .md, fx amira")
@@ -243,6 +297,22 @@ def main(argv: list[str] | None = None) -> int:
     k.add_argument("--title", default=None)
     k.add_argument("--section", default=None, help="program, resultater, om eller intern")
     p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("template", help="Excel-skemaer til forvaltningernes årlige opfølgning")
+    kinds = p.add_subparsers(dest="kind", required=True)
+    k = kinds.add_parser("followup", help="ét skema pr. forvaltning, ét ark pr. aktivitet")
+    common(k)
+    k.add_argument("--year", type=int, required=True, help="opfølgningsåret, fx 2020")
+    k.add_argument("--administration", default=None, help="kun denne forvaltning, fx SOF")
+    k.add_argument("--out", required=True, help="mappe til skemaerne")
+    k.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("import", help="indlæs udfyldte skemaer (prøvekørsel uden --write)")
+    common(p)
+    p.add_argument("files", nargs="+", help="de udfyldte .xlsx-filer")
+    p.add_argument("--year", type=int, default=None, help="opfølgningsåret (standard: året i skemaerne)")
+    p.add_argument("--write", action="store_true", help="skriv rækkerne i CSV-filerne")
+    p.set_defaults(func=cmd_import)
 
     args = parser.parse_args(argv)
     return args.func(args)
