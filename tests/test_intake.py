@@ -1,0 +1,211 @@
+"""The yearly intake (issue 20): workbooks out, validated rows in, a year in progress.
+
+Round trip: template -> workbook filled by code with synthetic values -> import -> validate ->
+render -> the activity page shows the new year (internal edition) while the public front page
+stays on the last complete year until the year is marked complete. A workbook with mistakes
+gives located errors and leaves data/ byte-identical.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from sikkerby_build import cli, intake, pipeline, settings
+from sikkerby_build.editing import EditError
+from sikkerby_build.validate import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+YEAR = 2020
+DOC = "906"  # a synthetic document id for the test year (not one of the package's own)
+ACTIVITY, ADMIN, SHEET = "sjakket", "SOF", "Sjakket"
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _open_year(data: Path) -> None:
+    with open(data / "documents.csv", "a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerow(
+            [DOC, "Syntetisk testdokument 2020", "Syntetisk 2020", YEAR, "Test", "Syntetisk dokument til test af indtaget.", "titelblad"]
+        )
+    intake.new_year(data, YEAR, DOC)
+
+
+@pytest.fixture
+def year_open(data_copy: Path) -> Path:
+    _open_year(data_copy)
+    return data_copy
+
+
+@pytest.fixture
+def workbook(year_open: Path, tmp_path: Path) -> Path:
+    [path] = intake.write_templates(year_open, YEAR, tmp_path / "skemaer", ADMIN)
+    return path
+
+
+def _fill(path: Path, sheet: str = SHEET, **overrides: object) -> Path:
+    """Fill one activity sheet with synthetic values (cells as an administration would)."""
+    wb = load_workbook(path)
+    ws = wb[sheet]
+    ws[intake.followup_cell("description")] = "Syntetisk beskrivelse af indsatsen i 2020 (testdata)."
+    ws[intake.followup_cell("participants")] = 42
+    for offset in range(len(intake.CRITERIA)):
+        ws[f"C{intake.FIRST_SCORE_ROW + offset}"] = 3
+        ws[f"D{intake.FIRST_SCORE_ROW + offset}"] = "Syntetisk begrundelse."
+    for offset in range(intake.MAX_MEASUREMENTS):
+        row = intake.FIRST_MEASUREMENT_ROW + offset
+        if ws[f"B{row}"].value:
+            ws[f"{intake.measurement_column('value_before')}{row}"] = 10
+            ws[f"{intake.measurement_column('value_after')}{row}"] = 12.5
+            ws[f"{intake.measurement_column('met')}{row}"] = "ja"
+    for ref, value in overrides.items():
+        ws[ref] = value
+    out = path.with_name(f"udfyldt-{path.name}")
+    wb.save(out)
+    return out
+
+
+# ---------------------------------------------------------------- workbooks out
+
+
+def test_template_one_workbook_per_administration_with_locked_facts_and_validation(year_open: Path, tmp_path: Path):
+    paths = intake.write_templates(year_open, YEAR, tmp_path)
+    assert {p.name for p in paths} >= {f"{ADMIN}-{YEAR}.xlsx"}
+    wb = load_workbook(tmp_path / f"{ADMIN}-{YEAR}.xlsx")
+    assert wb.sheetnames[0] == intake.INSTRUCTIONS
+    ws = wb[SHEET]
+    assert ws.protection.sheet
+    facts = {ws[f"A{r}"].value: ws[f"B{r}"] for r in range(intake.FIRST_STABLE_ROW, intake.FIRST_FIELD_ROW)}
+    assert facts[intake.ID_LABEL].value == ACTIVITY and facts["År"].value == YEAR and facts["Forvaltning"].value == ADMIN
+    assert all(cell.protection.locked for cell in facts.values())
+    # last year's measurement points are the starting rows
+    with open(year_open / "measurements.csv", encoding="utf-8", newline="") as handle:
+        last = [m for m in csv.DictReader(handle) if m["activity_id"] == ACTIVITY and m["year"] == "2019"]
+    assert ws[f"B{intake.FIRST_MEASUREMENT_ROW}"].value == sorted(last, key=lambda m: int(m["position"]))[0]["indicator"]
+    # the rubric beside A1–A4
+    assert ws[f"E{intake.FIRST_SCORE_ROW}"].value.startswith("5: ")
+    # every unlocked cell carries a data validation, and only unlocked cells are fillable
+    covered: dict[str, object] = {}
+    for dv in ws.data_validations.dataValidation:
+        for rng in dv.sqref.ranges:
+            for row in ws.iter_rows(min_row=rng.min_row, max_row=rng.max_row, min_col=rng.min_col, max_col=rng.max_col):
+                for cell in row:
+                    covered[cell.coordinate] = dv
+    unlocked = [c.coordinate for row in ws.iter_rows() for c in row if not c.protection.locked]
+    assert unlocked and all(ref in covered for ref in unlocked)
+    assert all(not ws[ref].protection.locked for ref in covered)
+    score = covered[f"C{intake.FIRST_SCORE_ROW}"]
+    assert (score.type, score.formula1) == ("list", '"1,2,3,4,5"')
+    met = covered[f"{intake.measurement_column('met')}{intake.FIRST_MEASUREMENT_ROW}"]
+    assert met.type == "list" and "ja" in met.formula1 and "nej" in met.formula1
+    assert covered[intake.followup_cell("participants")].type == "whole"
+    assert covered[intake.followup_cell("budget_dkk")].type == "decimal"
+    assert covered[intake.followup_cell("description")].type == "textLength"
+
+
+def test_template_refuses_an_unknown_administration(year_open: Path, tmp_path: Path):
+    with pytest.raises(EditError, match="Mente du 'SOF'"):
+        intake.write_templates(year_open, YEAR, tmp_path, "SOFF")
+
+
+# ---------------------------------------------------------------- workbooks in
+
+
+def test_mistakes_are_located_by_file_sheet_and_cell_and_nothing_is_written(workbook: Path, year_open: Path, capsys):
+    score = f"C{intake.FIRST_SCORE_ROW + 1}"
+    met = f"{intake.measurement_column('met')}{intake.FIRST_MEASUREMENT_ROW}"
+    filled = _fill(workbook, **{intake.followup_cell("description"): None, intake.followup_cell("participants"): "mange", score: 7, met: "måske"})
+    before = _snapshot(year_open)
+    code = cli.main(["import", str(filled), "--data", str(year_open), "--write"])
+    err = capsys.readouterr().err
+    assert code == 1
+    where = f'{filled.name}, ark "{SHEET}", celle'
+    assert f"{where} {intake.followup_cell('description')} (Kort beskrivelse af indsatsen): Feltet skal udfyldes." in err
+    assert f"{where} {intake.followup_cell('participants')} (Antal deltagende personer (tal)): 'mange' er ikke et helt tal." in err
+    assert f"{where} {score} (A2 Score 1–5): '7' er større end den største tilladte værdi, 5." in err
+    assert f"{where} {met} (Opfyldt?): 'måske' er ikke en tilladt værdi." in err
+    assert "4 fejl" in err and "Intet er skrevet" in err
+    assert _snapshot(year_open) == before
+
+
+def test_import_dry_run_then_write_then_idempotent(workbook: Path, year_open: Path, capsys):
+    filled = _fill(workbook)
+    before = _snapshot(year_open)
+    assert cli.main(["import", str(filled), "--data", str(year_open)]) == 0
+    out = capsys.readouterr().out
+    assert f"Sjakket ({ACTIVITY}) {YEAR}: tilføjet (1 opfølgning" in out and "Prøvekørsel" in out
+    assert _snapshot(year_open) == before
+    assert cli.main(["import", str(filled), "--data", str(year_open), "--write"]) == 0
+    after = _snapshot(year_open)
+    assert {k for k in after if after[k] != before[k]} == {"followups.csv", "measurements.csv", "effect_scores.csv"}
+    assert cli.main(["import", str(filled), "--data", str(year_open), "--write"]) == 0
+    assert "allerede indlæst" in capsys.readouterr().out
+    assert _snapshot(year_open) == after
+    report = validate(year_open, year_open / "content")
+    assert report.ok, report.render()
+
+
+def test_import_without_the_year_declared_says_how(data_copy: Path, tmp_path: Path, capsys):
+    _open_year(data_copy)
+    [path] = intake.write_templates(data_copy, YEAR, tmp_path, ADMIN)
+    filled = _fill(path)
+    rows = (data_copy / "followup_years.csv").read_text(encoding="utf-8").splitlines()
+    (data_copy / "followup_years.csv").write_text("\n".join(r for r in rows if not r.startswith(str(YEAR))) + "\n", encoding="utf-8")
+    assert cli.main(["import", str(filled), "--data", str(data_copy)]) == 1
+    assert f"sikkerby new year --year {YEAR}" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- a year in progress, rendered
+
+
+def _stage(data_dir: Path, edition: str) -> Path:
+    config = settings.resolve(ROOT, data_dir)
+    report = validate(config.data_dir, config.content_dir)
+    assert report.ok, report.render()
+    staging = Path(tempfile.mkdtemp(prefix="sikkerby-test-intake-"))
+    pipeline.stage(edition, config, staging, report)
+    return staging / "docs"
+
+
+def _mark_complete(data: Path) -> None:
+    path = data / "followup_years.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(f"{YEAR},i gang,", f"{YEAR},afsluttet,"), encoding="utf-8")
+
+
+def test_round_trip_year_in_progress_then_complete(workbook: Path, year_open: Path):
+    plan = intake.plan_import(year_open, [_fill(workbook)])
+    assert plan.ok, [p.message for p in plan.problems]
+    intake.write_import(year_open, plan)
+    public, internal = _stage(year_open, "public"), _stage(year_open, "internal")
+    try:
+        front = (public / "index.md").read_text(encoding="utf-8")
+        assert "fulgt op i 2019" in front and "2020" not in front
+        assert "Effektopfølgning 2020" not in (public / "aktiviteter" / f"{ACTIVITY}.md").read_text(encoding="utf-8")
+        assert not (public / "resultater" / "aarsrapport-2020.md").exists()
+        page = (internal / "aktiviteter" / f"{ACTIVITY}.md").read_text(encoding="utf-8")
+        assert "## Effektopfølgning 2020 (i gang)" in page and "Syntetisk beskrivelse af indsatsen i 2020" in page
+        inside = (internal / "index.md").read_text(encoding="utf-8")
+        assert "fulgt op i 2019" in inside
+        assert "2020: 1 af " in inside and " opfølgninger modtaget." in inside
+        assert "Socialforvaltningen (SOF)</td><td>1 af " in inside
+        assert not (internal / "resultater" / "aarsrapport-2020.md").exists()
+    finally:
+        shutil.rmtree(public.parent, ignore_errors=True)
+        shutil.rmtree(internal.parent, ignore_errors=True)
+    _mark_complete(year_open)
+    public = _stage(year_open, "public")
+    try:
+        front = (public / "index.md").read_text(encoding="utf-8")
+        assert "1</span><span class=\"sb-figure__label\">aktivitet fulgt op i 2020" in front  # Danish number agreement
+        assert "## Effektopfølgning 2020" in (public / "aktiviteter" / f"{ACTIVITY}.md").read_text(encoding="utf-8")
+        assert (public / "resultater" / "aarsrapport-2020.md").exists()
+    finally:
+        shutil.rmtree(public.parent, ignore_errors=True)
