@@ -207,5 +207,8 @@ def test_round_trip_year_in_progress_then_complete(workbook: Path, year_open: Pa
         assert "1</span><span class=\"sb-figure__label\">aktivitet fulgt op i 2020" in front  # Danish number agreement
         assert "## Effektopfølgning 2020" in (public / "aktiviteter" / f"{ACTIVITY}.md").read_text(encoding="utf-8")
         assert (public / "resultater" / "aarsrapport-2020.md").exists()
+        # the year's report document shows the measured numbers, not "–" (issue 20)
+        report = (public / "resultater" / "effektopfoelgning-2020.md").read_text(encoding="utf-8")
+        assert '<span class="sb-measured">12,5' in report
     finally:
         shutil.rmtree(public.parent, ignore_errors=True)
