@@ -234,6 +234,22 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rename(args: argparse.Namespace) -> int:
+    """``sikkerby rename activity OLD NEW``: every reference updated, the old address kept as a redirect."""
+    from . import editing, rename
+
+    config = _settings(args)
+    try:
+        written = rename.rename_activity(config.data_dir, config.content_dir, args.old, args.new)
+    except (editing.EditError, UnicodeDecodeError) as exc:
+        print(f"sikkerby rename: {exc} Intet er ændret.", file=sys.stderr)
+        return 1
+    for w in written:
+        print(f"Ændret {w.file}: {w.what}")
+    print(f"Den gamle adresse aktiviteter/{args.old}/ viderestiller til aktiviteter/{args.new}/ i næste bygning. Kør 'sikkerby validate'.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="sikkerby", description="Byg Sikker By sitet fra datapakken.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -306,6 +322,14 @@ def main(argv: list[str] | None = None) -> int:
     k.add_argument("--administration", default=None, help="kun denne forvaltning, fx SOF")
     k.add_argument("--out", required=True, help="mappe til skemaerne")
     k.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("rename", help="skift en aktivitets id overalt; den gamle adresse viderestiller")
+    kinds = p.add_subparsers(dest="kind", required=True)
+    k = kinds.add_parser("activity", help="en aktivitets id")
+    common(k)
+    k.add_argument("old", help="det nuværende id")
+    k.add_argument("new", help="det nye id (små bogstaver, tal og bindestreger)")
+    k.set_defaults(func=cmd_rename)
 
     p = sub.add_parser("import", help="indlæs udfyldte skemaer (prøvekørsel uden --write)")
     common(p)

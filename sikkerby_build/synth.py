@@ -56,7 +56,7 @@ def write_package(out: Path, activities: int, years: int = 1, seed: int = 2019) 
         csv.writer(fh, lineterminator="\n").writerow([
             SYNTH_DOCUMENT if f == "id" else {"title": "Syntetiske data", "short_title": "Syntetiske data", "publisher": "sikkerby synth",
                                                "description": "Genereret af 'sikkerby synth' til test og benchmarks; ikke rigtige tal.",
-                                               "source": "sikkerby synth"}.get(f, "") for f in fields["documents"]
+                                               "source": f"{SYNTH_DOCUMENT} titelblad"}.get(f, "") for f in fields["documents"]
         ])  # fmt: skip
     principles = [r["id"] for r in csv.DictReader(open(REAL / "principles.csv", encoding="utf-8"))]
     focus = [r["id"] for r in csv.DictReader(open(REAL / "focus_areas.csv", encoding="utf-8"))]

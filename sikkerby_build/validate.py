@@ -380,6 +380,8 @@ NOUNS: dict[str, tuple[str, str]] = {
     "principles": ("princip", "princippet"),
     "effect_goals": ("effektmål", "effektmålet"),
     "indicators": ("indikator", "indikatoren"),
+    "followup_years": ("opfølgningsår", "opfølgningsåret"),
+    "documents": ("kildedokument", "kildedokumentet"),
 }
 _CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"', re.DOTALL)
 _POSITION = re.compile(r'position "?(\d+)')
@@ -691,6 +693,62 @@ def _content_rules(dataset: Dataset, pages: list[ContentPage]) -> list[Problem]:
                     )
                 )
         problems.extend(_nav_rules(page, file))
+        problems.extend(_activity_link_rules(page, file, activity_ids, _aliases(dataset)))
+    return problems
+
+
+_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]+)|^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
+_ACTIVITY_LINK = re.compile(r"(?:^|/)aktiviteter/([^/#?\s]+?)(?:\.md|/)?(?:[#?].*)?$")
+
+
+def _aliases(dataset: Dataset) -> dict[str, str]:
+    return {a["old_id"]: a["activity_id"] for a in dataset.table("activity_aliases")}
+
+
+def _activity_link_rules(page: ContentPage, file: str, activity_ids: set[str], aliases: dict[str, str]) -> list[Problem]:
+    """Links in a page's body to an activity page that does not exist (``aktiviteter/<id>``)."""
+    problems = []
+    for match in _LINK_TARGET.finditer(page.body):
+        target = match.group(1) or match.group(2) or ""
+        if "://" in target or target.startswith(("mailto:", "#")):
+            continue
+        found = _ACTIVITY_LINK.search(target)
+        if not found or found.group(1) in ("index", "") or found.group(1) in activity_ids:
+            continue
+        old = found.group(1)
+        line = page.body_line + page.body.count("\n", 0, match.start())
+        if old in aliases:
+            message = (f"Linket '{target}' går til aktivitetens gamle id '{old}'; den hedder nu '{aliases[old]}'. "
+                       f"Skriv aktiviteter/{aliases[old]}.md (den gamle adresse viderestiller, men linket bør pege direkte).")  # fmt: skip
+        else:
+            message = f"Linket '{target}' går til aktiviteten '{old}', som ikke findes i activities.csv.{mente_du(old, activity_ids)}"
+        problems.append(Problem("unknown-link", file, message, row=line))
+    return problems
+
+
+def _source_rules(dataset: Dataset) -> list[Problem]:
+    """Every source must begin with the id of a document in documents.csv; aliases must not shadow an id."""
+    from .citations import unknown_sources
+
+    documents = sorted(str(d["id"]) for d in dataset.table("documents"))
+    problems = []
+    for file, line, field_name, value in unknown_sources(dataset):
+        head = value.split(";")[0].strip().split(" ")[0]
+        problems.append(Problem(
+            "unknown-source", file,
+            f"Kilden '{_shorten(value, 60)}' begynder ikke med id'et på et dokument i documents.csv "
+            f"(kendte: {', '.join(documents)}).{mente_du(head, documents)} Er det et nyt dokument, så tilføj det først i documents.csv.",
+            row=line, field=field_name,
+        ))  # fmt: skip
+    ids = {a["id"] for a in dataset.table("activities")}
+    lines = LineMap(dataset.root)
+    for record, alias in enumerate(dataset.table("activity_aliases"), start=2):
+        if alias["old_id"] in ids:
+            problems.append(Problem(
+                "alias-shadows-id", "activity_aliases.csv",
+                f"Det tidligere id '{alias['old_id']}' er igen id for en aktivitet i activities.csv; slet rækken her, ellers går begge til samme adresse.",
+                row=lines("activity_aliases.csv", record), field="old_id",
+            ))  # fmt: skip
     return problems
 
 
@@ -834,6 +892,7 @@ def _validate_data(data_dir: Path, report: Report) -> Dataset | None:
         return None
     dataset = load_data(data_dir)
     report.extend(_project_rules(dataset, lines))
+    report.extend(_source_rules(dataset))
     return dataset
 
 
