@@ -250,6 +250,25 @@ def cmd_rename(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fix_csv(args: argparse.Namespace) -> int:
+    """``sikkerby fix-csv FILE …``: a CSV saved by Excel (BOM, semicolons, decimal commas) in the package's format."""
+    from . import editing, excel_csv
+
+    config = _settings(args)
+    code = 0
+    for file in args.files:
+        try:
+            fixed = excel_csv.fix_file(config.data_dir, Path(file))
+        except (editing.EditError, OSError, UnicodeDecodeError) as exc:
+            print(f"sikkerby fix-csv: {file}: {exc} Filen er uændret.", file=sys.stderr)
+            code = 1
+            continue
+        print(f"{fixed.file}: {'; '.join(fixed.changes) if fixed.changes else 'allerede i orden'}")
+    if code == 0:
+        print("Kør nu 'sikkerby validate'.")
+    return code
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="sikkerby", description="Byg Sikker By sitet fra datapakken.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -322,6 +341,11 @@ def main(argv: list[str] | None = None) -> int:
     k.add_argument("--administration", default=None, help="kun denne forvaltning, fx SOF")
     k.add_argument("--out", required=True, help="mappe til skemaerne")
     k.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("fix-csv", help="ret CSV-filer gemt af Excel (BOM, semikolon, decimalkomma)")
+    common(p)
+    p.add_argument("files", nargs="+", help="CSV-filerne i datamappen, fx data/followups.csv")
+    p.set_defaults(func=cmd_fix_csv)
 
     p = sub.add_parser("rename", help="skift en aktivitets id overalt; den gamle adresse viderestiller")
     kinds = p.add_subparsers(dest="kind", required=True)

@@ -33,7 +33,7 @@ from . import compute, disclosure, live_figures
 from .load import ContentLoad, ContentPage, Dataset, load_content, load_data
 from .problems import Problem, Report
 
-EXCEL_HINT = 'Gem filen i Excel som "CSV UTF-8 (kommasepareret)".'
+EXCEL_HINT = "Sådan gemmer Excel på en dansk pc; ret den med 'sikkerby fix-csv data/{name}' (se Redaktørguiden, 'Filer fra Excel')."
 
 TYPE_NAMES = {
     "integer": "et helt tal",
@@ -310,8 +310,7 @@ def _csv_text(raw: bytes, name: str) -> str | Problem:
         return Problem(
             "byte-order-mark",
             name,
-            "Filen begynder med et usynligt byte-order-mærke (BOM). "
-            "Gem den som UTF-8 uden BOM (fx i VS Code: 'Save with Encoding' > 'UTF-8').",
+            "Filen begynder med et usynligt byte-order-mærke (BOM). " + EXCEL_HINT.format(name=name),
             row=1,
         )
     try:
@@ -322,7 +321,7 @@ def _csv_text(raw: bytes, name: str) -> str | Problem:
             "encoding-error",
             name,
             "Filen er ikke gemt som UTF-8 (den ligner Latin-1/Windows-1252, så æ, ø og å "
-            f"bliver forkerte). {EXCEL_HINT}",
+            f"bliver forkerte). {EXCEL_HINT.format(name=name)}",
             row=line,
         )
 
@@ -337,7 +336,7 @@ def _header_problem(lines: list[str], expected: list[str], name: str) -> Problem
             "semicolon-delimiter",
             name,
             "Kolonnerne er adskilt med semikolon (dansk Excel). Filen skal være "
-            f"kommasepareret. {EXCEL_HINT}",
+            f"kommasepareret. {EXCEL_HINT.format(name=name)}",
             row=1,
         )
     header = next(csv.reader(io.StringIO(header_line)))
@@ -408,7 +407,9 @@ def _frictionless_message(
     field_name = getattr(error, "field_name", None)
     if kind == "type-error":
         wanted = TYPE_NAMES.get(field_types.get(field_name or "", ""), "den rigtige type")
-        return kind, f"'{cell}' er ikke {wanted}."
+        excel = re.fullmatch(r"-?\d+,\d+", str(cell or "").strip()) and field_types.get(field_name or "") in ("number", "integer")
+        hint = f" Decimalkomma fra Excel: ret filen med 'sikkerby fix-csv data/{file}'." if excel else ""
+        return kind, f"'{cell}' er ikke {wanted}.{hint}"
     if kind == "constraint-error":
         match = _CONSTRAINT.search(note)
         name, limit = (match.group(1), match.group(2)) if match else ("", "")

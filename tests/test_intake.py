@@ -212,3 +212,46 @@ def test_round_trip_year_in_progress_then_complete(workbook: Path, year_open: Pa
         assert '<span class="sb-measured">12,5' in report
     finally:
         shutil.rmtree(public.parent, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- Excel's own CSV
+
+
+def _as_danish_excel(path: Path, numeric: set[str]) -> None:
+    """The file as Excel on a Danish PC saves 'CSV UTF-8': BOM, semicolons, decimal commas, CRLF."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header = rows[0]
+    for row in rows[1:]:
+        for i, name in enumerate(header):
+            if name in numeric and "." in row[i]:
+                row[i] = row[i].replace(".", ",")
+    buffer = __import__("io").StringIO()
+    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(rows)
+    path.write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
+
+
+def test_excel_csv_is_refused_with_the_one_recipe_and_the_recipe_restores_the_file(data_copy: Path, capsys):
+    path = data_copy / "measurements.csv"
+    original = path.read_bytes()
+    numeric = {"value_before", "value_after", "value_criterion"}
+    assert any("." in r[f] for r in csv.DictReader(original.decode("utf-8").splitlines()) for f in numeric)  # the test has decimals
+    _as_danish_excel(path, numeric)
+    errors = validate(data_copy).errors
+    assert [(p.file, p.kind) for p in errors] == [("measurements.csv", "byte-order-mark")]
+    assert "sikkerby fix-csv data/measurements.csv" in errors[0].message
+    assert cli.main(["fix-csv", str(path), "--data", str(data_copy)]) == 0
+    out = capsys.readouterr().out
+    assert "byte-order-mærke fjernet" in out and "semikolon" in out and "decimalkomma" in out
+    assert path.read_bytes() == original
+    assert validate(data_copy).ok
+
+
+def test_a_decimal_comma_alone_names_the_recipe(data_copy: Path):
+    path = data_copy / "measurements.csv"
+    rows = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines(keepends=True)))
+    target = next(r for r in rows if "." in (r["value_after"] or ""))
+    text = path.read_text(encoding="utf-8").replace(f",{target['value_after']},", f",\"{target['value_after'].replace('.', ',')}\",", 1)
+    path.write_text(text, encoding="utf-8")
+    messages = [p.message for p in validate(data_copy).errors]
+    assert any("sikkerby fix-csv data/measurements.csv" in m for m in messages), messages
