@@ -543,6 +543,9 @@ def _reference_message(error: _ForeignKeyError, tables: _Tables) -> str:
             )
             if found and others:
                 message += f" For {head} '{head_value}' findes kun {', '.join(others)}: {', '.join(found)}."
+    if error.reference == "followup_years" and error.values:
+        message += (f" Opret året med 'sikkerby new year --year {error.values[0]} --document <id>', "
+                    "hvor <id> er årets kildedokument i documents.csv (se Redaktørguiden).")  # fmt: skip
     if error.dependents:
         counts: dict[str, int] = {}
         for dependent in error.dependents:
