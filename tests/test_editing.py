@@ -114,7 +114,7 @@ def test_rows_keep_the_files_line_endings_and_quote_cells(data_copy):
     assert [p.kind for p in errors] == ["skeleton-incomplete"]
     assert "Aktiviteten 'ny-aktivitet' er oprettet med 'sikkerby new activity' og mangler stadig: activities.csv linje" in errors[0].message
     _fill(path, lambda r: {**r, "description": "En ny aktivitet.", "in_programme": "true", "effect_model": "false",
-                           "audience": "public", "source": "005 Oversigt"})  # fmt: skip
+                           "audience": "public", "source": "001 Oversigt"})  # fmt: skip
     assert validate(data_copy, data_copy / "content").ok
 
 
