@@ -174,6 +174,8 @@ def cmd_new(args: argparse.Namespace) -> int:
             from . import intake
 
             written = [intake.new_year(config.data_dir, args.year, args.document)]
+        elif args.kind == "news":
+            written = editing.new_news(config.content_dir, args.slug, args.title, args.date, args.category)
         elif args.kind == "story":
             written = editing.new_story(config.data_dir, config.content_dir, args.slug, args.title, args.activity)
         else:
@@ -321,6 +323,12 @@ def main(argv: list[str] | None = None) -> int:
     common(k)
     k.add_argument("--year", type=int, required=True, help="opfølgningsåret, fx 2020")
     k.add_argument("--document", required=True, help="årets dokument-id i documents.csv")
+    k = kinds.add_parser("news", help="en ny nyhed (intern kladde) i content/nyheder/")
+    common(k)
+    k.add_argument("--slug", required=True, help="filnavn uden .md, fx sikker-by-ugen-2021")
+    k.add_argument("--title", default=None)
+    k.add_argument("--date", default=None, help="udgivelsesdato ÅÅÅÅ-MM-DD (standard: i dag)")
+    k.add_argument("--category", default=None, help="nyhedens kategori, fx Effektopfølgning")
     k = kinds.add_parser("story", help="en ny visionsfortælling (intern kladde)")
     common(k)
     k.add_argument("--slug", required=True, help="filnavn uden .md, fx amira")
