@@ -255,3 +255,32 @@ def test_a_decimal_comma_alone_names_the_recipe(data_copy: Path):
     path.write_text(text, encoding="utf-8")
     messages = [p.message for p in validate(data_copy).errors]
     assert any("sikkerby fix-csv data/measurements.csv" in m for m in messages), messages
+
+
+# ---------------------------------------------------------------- the editor's guide
+
+
+def test_the_editors_guide_has_real_copyable_commands_and_no_taken_example_ids():
+    import re
+
+    from tests.test_docs import _parser_options
+
+    options = _parser_options()
+    guide = (ROOT / "content" / "intern" / "redaktoerguide.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```\n(.*?)^```", guide, re.MULTILINE | re.DOTALL)
+    commands = [line for block in blocks for line in block.splitlines() if line.startswith("sikkerby ")]
+    for needed in ("new year", "template followup", "import", "rename activity", "new news", "fix-csv", "validate", "serve"):
+        assert any(c.startswith(f"sikkerby {needed}") for c in commands), needed
+    for command in commands:
+        words = command.split()
+        key = " ".join(words[1:3]) if " ".join(words[1:3]) in options else words[1]
+        assert key in options, command
+        assert all(w in options[key] for w in words if w.startswith("--")), command
+    # publishing as the deploy guide says: a branch and a merge request, never a push to main
+    git = [line for block in blocks for line in block.splitlines() if line.startswith("git ")]
+    assert git[0].startswith("git switch -c ") and any(line.startswith("git push -u origin ") for line in git)
+    assert "git push\n" not in guide and "merge request" in guide
+    # example document ids are placeholders, never one the package already uses
+    with open(ROOT / "data" / "documents.csv", encoding="utf-8", newline="") as handle:
+        taken = {d["id"] for d in csv.DictReader(handle)}
+    assert not any(re.search(rf"(?<![\d-]){doc_id}(?![\d-])", guide) for doc_id in taken)
