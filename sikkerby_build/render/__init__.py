@@ -11,6 +11,7 @@ navigation, landing pages) is returned in the ``RenderResult``; the engine write
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -64,7 +65,7 @@ def render(
         writer.write(path, html)
     writer.keep(card.write(writer.docs / urls.SHARE_IMAGE, data.edition))
     writer.remove_stale()
-    result.abbreviations = abbreviations(model.reference.glossary)
+    result.abbreviations = abbreviations(model.reference.glossary, _staged_text(writer))
     result.figures = live_figures.values(model)
     return result
 
@@ -107,6 +108,11 @@ def redirect_pages(aliases: list[dict[str, Any]], model: compute.Model, site_url
     return out
 
 
+def _staged_text(writer: Writer) -> str:
+    """The Markdown of every staged page, where glossary terms can occur."""
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(writer.written) if p.suffix == ".md" and p.is_file())
+
+
 def _body(env: Any, page: Page, base: dict[str, Any]) -> str:
     if page.template is None:
         return page.body or ""
@@ -146,19 +152,33 @@ def plotly_bundle(path: Path) -> str:
     return path.read_text(encoding="utf-8").replace('"https://cdn.plot.ly/un/"', '"topojson/"')
 
 
-def abbreviations(glossary: list[dict[str, Any]]) -> list[Abbreviation]:
-    """Glossary terms and aliases with a one-line plain-text definition, for tooltips."""
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def abbreviations(glossary: list[dict[str, Any]], text: str | None = None) -> list[Abbreviation]:
+    """Glossary terms and aliases with a one-line plain-text definition, for tooltips.
+
+    Each term is also recognised in any case and its regular inflections (``term_forms``).
+    Python-Markdown's abbr extension costs time per abbreviation on every page, so with the
+    site's ``text`` only the forms that actually occur in it are listed.
+    """
     from ..search_forms import term_forms
 
+    words = set(_WORDS.findall(text)) if text is not None else None
     out, seen = [], set()
     for g in glossary:
         definition = " ".join(unescaped_text(markdown_to_safe_html(g["definition"])).split())
         for term in [g["term"], *(g.get("aliases") or "").split("|")]:
             for form in term_forms(term):  # any case, regular inflections (issue 20)
-                if form not in seen:
-                    seen.add(form)
-                    out.append(Abbreviation(form, definition[:300]))
+                if form in seen or (words is not None and not _occurs(form, words, text or "")):
+                    continue
+                seen.add(form)
+                out.append(Abbreviation(form, definition[:300]))
     return out
+
+
+def _occurs(form: str, words: set[str], text: str) -> bool:
+    return form in words if " " not in form else form in text
 
 
 __all__ = ["render", "RenderResult", "Page", "Site", "urls"]
