@@ -17,7 +17,11 @@ tests/test_content_safety.py and tests/test_validate.py):
   front-matter-duplicate-key, front-matter-unrecognised, front-matter-type, audience-invalid,
   audience-key, content-symlink, content-special-file, content-outside, content-encoding;
 - project rules and warnings: fulfilment-incomplete, met-exceeds-total, fulfilment-mismatch,
-  effect-total-mismatch, effect-total-without-scores, effect-scores-incomplete, budget-unreadable.
+  effect-total-mismatch, effect-total-without-scores, effect-scores-incomplete, budget-unreadable,
+  unknown-source (a source that does not begin with a document id), unknown-link (a content
+  link to an activity that does not exist), alias-shadows-id;
+- the yearly intake (``sikkerby import``): import-file, import-sheet, import-year; problems
+  found on imported rows keep their kind and are located at workbook, sheet and cell.
 """
 
 from __future__ import annotations
