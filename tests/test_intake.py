@@ -34,7 +34,7 @@ def _snapshot(folder: Path) -> dict[str, str]:
 def _open_year(data: Path) -> None:
     with open(data / "documents.csv", "a", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerow(
-            [DOC, "Syntetisk testdokument 2020", "Syntetisk 2020", YEAR, "Test", "Syntetisk dokument til test af indtaget.", "titelblad"]
+            [DOC, "Syntetisk testdokument 2020", "Syntetisk 2020", YEAR, "Test", "Syntetisk dokument til test af indtaget.", f"{DOC} titelblad"]
         )
     intake.new_year(data, YEAR, DOC)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -109,11 +108,23 @@ def test_glossary_terms_match_any_case_and_inflected_forms():
 
 @pytest.mark.slow
 def test_built_site_has_the_redirect_page_and_the_last_complete_year(data_copy: Path, tmp_path: Path, monkeypatch):
+    """A full build (public edition): the old address redirects, and a 2020 year in progress
+    imported from a workbook stays off the public front page and activity page."""
+    from sikkerby_build import intake
+    from tests.test_intake import ADMIN, YEAR, _fill, _open_year
+
     monkeypatch.setenv("SIKKERBY_PDF", "off")
     assert cli.main(["rename", "activity", OLD, NEW, "--data", str(data_copy)]) == 0
-    os.environ.setdefault("CI", "1")
+    _open_year(data_copy)
+    [workbook] = intake.write_templates(data_copy, YEAR, tmp_path / "skemaer", ADMIN)
+    plan = intake.plan_import(data_copy, [_fill(workbook)])
+    assert plan.ok, [p.message for p in plan.problems]
+    intake.write_import(data_copy, plan)
     pipeline.build("public", data_copy, tmp_path / "site", data_copy / "content")
     site = tmp_path / "site" / "public"
     page = (site / "aktiviteter" / OLD / "index.html").read_text(encoding="utf-8")
     assert f"url=../../aktiviteter/{NEW}/" in page
     assert (site / "aktiviteter" / NEW / "index.html").exists()
+    front = (site / "index.html").read_text(encoding="utf-8")
+    assert "fulgt op i 2019" in front and "i 2020" not in front
+    assert "Effektopfølgning 2020" not in (site / "aktiviteter" / "sjakket" / "index.html").read_text(encoding="utf-8")
