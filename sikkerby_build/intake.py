@@ -220,7 +220,7 @@ def _activity_sheet(ws: Any, activity_id: str, name: str, year: int, last: dict[
 
     def locked(ref: str, value: Any, font: Any = None) -> None:
         cell = ws[ref]
-        cell.value = value
+        _set(cell, value)
         cell.fill = grey
         cell.alignment = wrap
         if font is not None:
@@ -230,7 +230,7 @@ def _activity_sheet(ws: Any, activity_id: str, name: str, year: int, last: dict[
 
     def fillable(ref: str, cell: Cell, value: Any = None) -> None:
         target = ws[ref]
-        target.value = value
+        _set(target, value)
         target.protection = Protection(locked=False)
         target.alignment = wrap
         if cell not in validations:
@@ -280,6 +280,14 @@ def _activity_sheet(ws: Any, activity_id: str, name: str, year: int, last: dict[
     ws.column_dimensions["E"].width = 60
     ws.protection.sheet = True
     ws.protection.formatRows = False  # rows may be made taller to read long texts
+
+
+def _set(cell: Any, value: Any) -> None:
+    """Write a value as data, never as a formula: data text is untrusted, and openpyxl would make
+    a text starting with '=' a formula that Excel runs at the administration."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
 
 
 def _typed(value: Any, cell: Cell) -> Any:

