@@ -303,3 +303,22 @@ def test_data_text_is_never_written_as_a_formula(year_open: Path, tmp_path: Path
     cells = [ws[f"B{intake.FIRST_MEASUREMENT_ROW + i}"] for i in range(intake.MAX_MEASUREMENTS)]
     hit = [c for c in cells if str(c.value or "").startswith("=HYPERLINK")]
     assert hit and all(c.data_type == "s" for c in hit)
+
+
+def test_new_year_refuses_an_unknown_document_and_lists_the_used_ids(data_copy: Path, capsys):
+    before = (data_copy / "followup_years.csv").read_bytes()
+    assert cli.main(["new", "year", "--year", str(YEAR), "--document", "0003", "--data", str(data_copy)]) == 1
+    err = capsys.readouterr().err
+    assert "Dokumentet '0003' findes ikke i documents.csv. Mente du '003'?" in err and "000, 001" in err
+    assert (data_copy / "followup_years.csv").read_bytes() == before
+
+
+def test_new_news_is_an_internal_draft_that_validates(data_copy: Path, capsys):
+    assert cli.main(["new", "news", "--slug", "eksempel-nyhed", "--title", "Eksempel", "--date", "2027-01-15", "--data", str(data_copy)]) == 0
+    page = data_copy / "content" / "nyheder" / "eksempel-nyhed.md"
+    text = page.read_text(encoding="utf-8")
+    assert "audience: internal" in text and "date: 2027-01-15" in text and "<!-- more -->" in text
+    report = validate(data_copy, data_copy / "content")
+    assert report.ok, report.render()
+    assert cli.main(["new", "news", "--slug", "eksempel-nyhed", "--data", str(data_copy)]) == 1
+    assert "findes allerede" in capsys.readouterr().err
