@@ -217,9 +217,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 1
     if not plan.ok:
         for p in plan.problems:
-            print(f"FEJL: {p.message}" if p.file.endswith(".xlsx") or p.file.startswith(("import", "followup_years")) else p.line(), file=sys.stderr)
-        errors = len(plan.problems)
-        print(f"{errors} {'fejl' if errors == 1 else 'fejl'} i skemaerne. Intet er skrevet; ret skemaerne og kør igen.", file=sys.stderr)
+            print(f"FEJL: {p.message}" if p.kind.startswith("import") or p.file.endswith(".xlsx") else p.line(), file=sys.stderr)
+        print(f"{len(plan.problems)} fejl. Intet er skrevet; ret skemaerne (eller filen, der nævnes) og kør igen.", file=sys.stderr)
         return 1
     for line in intake.describe(plan):
         print(line)
