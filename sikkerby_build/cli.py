@@ -181,6 +181,12 @@ def cmd_new(args: argparse.Namespace) -> int:
             written = editing.new_followup(config.data_dir, args.activity, args.year)
         elif args.kind == "activity":
             written = editing.new_activity(config.data_dir, args.id, args.name)
+        elif args.kind == "year":
+            from . import intake
+
+            written = [intake.new_year(config.data_dir, args.year, args.document)]
+        elif args.kind == "news":
+            written = editing.new_news(config.content_dir, args.slug, args.title, args.date, args.category)
         elif args.kind == "story":
             written = editing.new_story(config.data_dir, config.content_dir, args.slug, args.title, args.activity)
         else:
@@ -193,6 +199,86 @@ def cmd_new(args: argparse.Namespace) -> int:
     if args.kind in ("followup", "activity"):
         print("Udfyld nu de tomme felter og kilden (source: erstat UDFYLD). 'sikkerby validate' viser, hvad der mangler.")
     return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    """``sikkerby template followup --year Y [--administration CODE] --out DIR``: workbooks for the administrations."""
+    from . import editing, intake
+
+    config = _settings(args)
+    try:
+        written = intake.write_templates(config.data_dir, args.year, Path(args.out), args.administration)
+    except editing.EditError as exc:
+        print(f"sikkerby template: {exc} Intet er skrevet.", file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"Skema: {path}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """``sikkerby import FILE.xlsx … --year Y [--write]``: check the workbooks, then (with --write) write the rows."""
+    from . import editing, intake
+
+    config = _settings(args)
+    try:
+        plan = intake.plan_import(config.data_dir, [Path(f) for f in args.files], args.year)
+    except editing.EditError as exc:
+        print(f"sikkerby import: {exc} Intet er skrevet.", file=sys.stderr)
+        return 1
+    if not plan.ok:
+        for p in plan.problems:
+            print(f"FEJL: {p.message}" if p.kind.startswith("import") or p.file.endswith(".xlsx") else p.line(), file=sys.stderr)
+        print(f"{len(plan.problems)} fejl. Intet er skrevet; ret skemaerne (eller filen, der nævnes) og kør igen.", file=sys.stderr)
+        return 1
+    for line in intake.describe(plan):
+        print(line)
+    for w in plan.warnings:
+        print(f"ADVARSEL: {w.message}")
+    if not plan.changed:
+        print("Intet at ændre: skemaerne er allerede indlæst.")
+        return 0
+    if not args.write:
+        print("Prøvekørsel: intet er skrevet. Kør igen med --write for at skrive rækkerne.")
+        return 0
+    written = intake.write_import(config.data_dir, plan)
+    print(f"Skrevet: {', '.join(written)}. Kør 'sikkerby validate' og byg sitet.")
+    return 0
+
+
+def cmd_rename(args: argparse.Namespace) -> int:
+    """``sikkerby rename activity OLD NEW``: every reference updated, the old address kept as a redirect."""
+    from . import editing, rename
+
+    config = _settings(args)
+    try:
+        written = rename.rename_activity(config.data_dir, config.content_dir, args.old, args.new)
+    except (editing.EditError, UnicodeDecodeError) as exc:
+        print(f"sikkerby rename: {exc} Intet er ændret.", file=sys.stderr)
+        return 1
+    for w in written:
+        print(f"Ændret {w.file}: {w.what}")
+    print(f"Den gamle adresse aktiviteter/{args.old}/ viderestiller til aktiviteter/{args.new}/ i næste bygning. Kør 'sikkerby validate'.")
+    return 0
+
+
+def cmd_fix_csv(args: argparse.Namespace) -> int:
+    """``sikkerby fix-csv FILE …``: a CSV saved by Excel (BOM, semicolons, decimal commas) in the package's format."""
+    from . import editing, excel_csv
+
+    config = _settings(args)
+    code = 0
+    for file in args.files:
+        try:
+            fixed = excel_csv.fix_file(config.data_dir, Path(file))
+        except (editing.EditError, OSError, UnicodeDecodeError) as exc:
+            print(f"sikkerby fix-csv: {file}: {exc} Filen er uændret.", file=sys.stderr)
+            code = 1
+            continue
+        print(f"{fixed.file}: {'; '.join(fixed.changes) if fixed.changes else 'allerede i orden'}")
+    if code == 0:
+        print("Kør nu 'sikkerby validate'.")
+    return code
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -243,6 +329,16 @@ def main(argv: list[str] | None = None) -> int:
     common(k)
     k.add_argument("--id", required=True, help="id: små bogstaver, tal og bindestreger")
     k.add_argument("--name", required=True, help="aktivitetens navn")
+    k = kinds.add_parser("year", help="et nyt opfølgningsår (status 'i gang') med sit kildedokument")
+    common(k)
+    k.add_argument("--year", type=int, required=True, help="opfølgningsåret, fx 2020")
+    k.add_argument("--document", required=True, help="årets dokument-id i documents.csv")
+    k = kinds.add_parser("news", help="en ny nyhed (intern kladde) i content/nyheder/")
+    common(k)
+    k.add_argument("--slug", required=True, help="filnavn uden .md, fx sikker-by-ugen-2021")
+    k.add_argument("--title", default=None)
+    k.add_argument("--date", default=None, help="udgivelsesdato ÅÅÅÅ-MM-DD (standard: i dag)")
+    k.add_argument("--category", default=None, help="nyhedens kategori, fx Effektopfølgning")
     k = kinds.add_parser("story", help="en ny visionsfortælling (intern kladde)")
     common(k)
     k.add_argument("--slug", required=True, help="filnavn uden .md, fx amira")
@@ -254,6 +350,35 @@ def main(argv: list[str] | None = None) -> int:
     k.add_argument("--title", default=None)
     k.add_argument("--section", default=None, help="program, resultater, om eller intern")
     p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("template", help="Excel-skemaer til forvaltningernes årlige opfølgning")
+    kinds = p.add_subparsers(dest="kind", required=True)
+    k = kinds.add_parser("followup", help="ét skema pr. forvaltning, ét ark pr. aktivitet")
+    common(k)
+    k.add_argument("--year", type=int, required=True, help="opfølgningsåret, fx 2020")
+    k.add_argument("--administration", default=None, help="kun denne forvaltning, fx SOF")
+    k.add_argument("--out", required=True, help="mappe til skemaerne")
+    k.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("fix-csv", help="ret CSV-filer gemt af Excel (BOM, semikolon, decimalkomma)")
+    common(p)
+    p.add_argument("files", nargs="+", help="CSV-filerne i datamappen, fx data/followups.csv")
+    p.set_defaults(func=cmd_fix_csv)
+
+    p = sub.add_parser("rename", help="skift en aktivitets id overalt; den gamle adresse viderestiller")
+    kinds = p.add_subparsers(dest="kind", required=True)
+    k = kinds.add_parser("activity", help="en aktivitets id")
+    common(k)
+    k.add_argument("old", help="det nuværende id")
+    k.add_argument("new", help="det nye id (små bogstaver, tal og bindestreger)")
+    k.set_defaults(func=cmd_rename)
+
+    p = sub.add_parser("import", help="indlæs udfyldte skemaer (prøvekørsel uden --write)")
+    common(p)
+    p.add_argument("files", nargs="+", help="de udfyldte .xlsx-filer")
+    p.add_argument("--year", type=int, default=None, help="opfølgningsåret (standard: året i skemaerne)")
+    p.add_argument("--write", action="store_true", help="skriv rækkerne i CSV-filerne")
+    p.set_defaults(func=cmd_import)
 
     args = parser.parse_args(argv)
     try:

@@ -391,6 +391,77 @@ def year_figures(year: int | None, followups: list[Row]) -> YearFigures:
     )
 
 
+# ---------------------------------------------------------------- years in progress
+
+COMPLETE = "afsluttet"
+
+
+def complete_years(tables: dict[str, list[Row]]) -> set[int] | None:
+    """The follow-up years an editor has marked complete (``followup_years.status``).
+
+    None when the tables have no ``followup_years`` at all (a bare set of tables in a unit
+    test): then every year counts as complete. The public edition never sees a year in
+    progress in the first place (``edition``: the resource's ``publicWhen``).
+    """
+    if "followup_years" not in tables:
+        return None
+    return {r["year"] for r in tables["followup_years"] if (r.get("status") or "").strip() == COMPLETE}
+
+
+def is_complete(year: int, complete: set[int] | None) -> bool:
+    return complete is None or year in complete
+
+
+@dataclass(frozen=True)
+class IntakeCount:
+    """Follow-ups received for a year in progress, against those asked for (one administration or all)."""
+
+    code: str
+    name: str
+    received: int
+    expected: int
+    missing: tuple[str, ...] = ()  # names of the activities asked for but not received
+
+
+@dataclass(frozen=True)
+class Intake:
+    year: int
+    total: IntakeCount
+    by_administration: tuple[IntakeCount, ...]
+
+
+def expected_followups(followups: list[Row], year: int, complete: set[int] | None) -> dict[str, str]:
+    """activity id -> administration of the follow-ups asked for in ``year``: those of the last
+    complete year before it (the workbooks 'sikkerby template followup' writes)."""
+    earlier = sorted({f["year"] for f in followups if f["year"] < year and is_complete(f["year"], complete)})
+    if not earlier:
+        return {}
+    return {f["activity_id"]: f["administration"] for f in followups if f["year"] == earlier[-1]}
+
+
+def build_intake(followups: list[Row], tables: dict[str, list[Row]], admins: dict[str, Row]) -> list[Intake]:
+    """One ``Intake`` per year in progress (declared in followup_years and not complete), newest last."""
+    complete = complete_years(tables)
+    if complete is None:
+        return []
+    names = {a["id"]: a["name"] for a in tables.get("activities", [])}
+    out = []
+    for year in sorted({r["year"] for r in tables.get("followup_years", [])} - complete):
+        expected = expected_followups(followups, year, complete)
+        received = {f["activity_id"]: f["administration"] for f in followups if f["year"] == year}
+        asked = {**expected, **received}
+        rows = []
+        for code in sorted(set(asked.values())):
+            mine = [a for a, c in asked.items() if c == code]
+            got = [a for a in mine if a in received]
+            missing = tuple(sorted(names.get(a, a) for a in mine if a not in received))
+            name = admins.get(code, {}).get("name", code)
+            rows.append(IntakeCount(code, name, len(got), len(mine), missing))
+        total = IntakeCount("", "I alt", len(received), len(asked), tuple(sorted(names.get(a, a) for a in asked if a not in received)))
+        out.append(Intake(year, total, tuple(rows)))
+    return out
+
+
 # ---------------------------------------------------------------- history of one activity
 
 
@@ -577,6 +648,7 @@ class Model:
     indicators: list[Row]
     summaries: dict[str, list[Summary]]
     figures: dict[str, Any]
+    intake: list[Intake] = field(default_factory=list)  # years in progress (internal edition)
 
     @property
     def goals_by_focus(self) -> dict[str, list[Row]]:
@@ -612,11 +684,13 @@ def build_followups(t: dict[str, list[Row]], reference: Reference) -> list[Row]:
     scores = group_scores(t.get("effect_scores", []))
     rubric = {(r["criterion"], r["level"]): r for r in reference.rubric}
     justifications = {(s["activity_id"], s["year"], s["criterion"]): s["justification"] for s in t.get("effect_scores", [])}
+    complete = complete_years(t)
     followups = []
     for row in sorted(t.get("followups", []), key=lambda r: (r["activity_id"], r["year"])):
         key = (row["activity_id"], row["year"])
         followup = _followup(row, measurements.get(key, []), scores.get(key, {}))
         followup["bars"] = score_bars(followup, reference, rubric, justifications)
+        followup["in_progress"] = not is_complete(row["year"], complete)  # shown on its activity page (internal edition)
         followups.append(followup)
     return followups
 
@@ -648,7 +722,8 @@ def _activity(a: Row, links: _Links, own_followups: list[Row], admins: dict[str,
     aid = a["id"]
     administrations = _administrations_of(a, links)
     districts = [link["district"] for link in links.districts.get(aid, [])]
-    latest_f = max(own_followups, key=lambda f: f["year"]) if own_followups else None
+    done = [f for f in own_followups if not f.get("in_progress")]
+    latest_f = max(done, key=lambda f: f["year"]) if done else None  # the last complete year
     return {
         **a,
         "administrations": administrations,
@@ -658,8 +733,9 @@ def _activity(a: Row, links: _Links, own_followups: list[Row], admins: dict[str,
         "focus_area_links": links.focus_areas.get(aid, []),
         "districts": districts,
         "followups": sorted(own_followups, key=lambda f: f["year"]),
-        "history": history(own_followups),  # every year with its change
-        "recurring": recurring_points(own_followups),
+        "history": history(done),  # every complete year with its change
+        "in_progress": [f for f in own_followups if f.get("in_progress")],
+        "recurring": recurring_points(done),
         "latest": latest_f,
         "marking": fulfilment_marking(latest_f["fulfilment"] if latest_f else None),
         "effect_score": latest_f["score"].total if latest_f else None,
@@ -720,7 +796,9 @@ def build_summaries(activities: list[Row], reference: Reference) -> dict[str, li
 
 
 def build_figures(activities: list[Row], followups: list[Row], goals: list[Row], indicators: list[Row], reference: Reference) -> dict[str, Any]:
-    by_year = {year: year_figures(year, fs) for year, fs in sorted(group_by(followups, "year").items())}
+    """Figures of the complete follow-up years only; a year in progress is left to ``build_intake``."""
+    done = [f for f in followups if not f.get("in_progress")]
+    by_year = {year: year_figures(year, fs) for year, fs in sorted(group_by(done, "year").items())}
     return {
         "activities": len(activities),
         "followup_years": sorted(by_year),
@@ -742,12 +820,13 @@ def build_model(tables: dict[str, list[Row]]) -> Model:
     goals = build_goals(tables, indicators, activities)
     model = Model(
         reference=reference,
-        activities=activities,
-        followups=followups,
+        activities=activities,  # an activity's page also shows its year in progress
+        followups=[f for f in followups if not f["in_progress"]],  # results, reports, downloads: complete years
         goals=goals,
         indicators=indicators,
         summaries=build_summaries(activities, reference),
         figures=build_figures(activities, followups, goals, indicators, reference),
+        intake=build_intake(followups, tables, reference.administrations),
     )
     from . import keyfigures  # late: keyfigures uses this module's helpers
 

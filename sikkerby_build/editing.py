@@ -228,6 +228,36 @@ def new_story(data_dir: Path, content_dir: Path, slug: str, title: str | None = 
     return [Written(f"content/{urls.STORIES_DIR}{slug}.md", 1, len(meta) + 2, "fortællingen (intern kladde)")]
 
 
+def new_news(content_dir: Path, slug: str, title: str | None = None, date: str | None = None, category: str | None = None) -> list[Written]:
+    """A news post in content/nyheder/ as an internal draft, with every front matter key the news list needs."""
+    import datetime as dt
+
+    from .render import urls
+
+    if not SLUG.match(slug):
+        raise EditError(f"'{slug}' kan ikke bruges som navn: kun små bogstaver a–z, tal og bindestreger (fx '{urls.slugify(slug)}').")
+    day = date or dt.date.today().isoformat()
+    try:
+        dt.date.fromisoformat(day)
+    except ValueError:
+        raise EditError(f"Datoen '{day}' skal skrives år-måned-dag, fx 2026-11-22.") from None
+    target = _content_file(content_dir, f"{urls.NEWS_DIR}{slug}.md")
+    meta: dict[str, Any] = {
+        "title": title or slug.replace("-", " ").capitalize(),
+        "date": dt.date.fromisoformat(day),
+        "categories": [category or "Nyheder"],
+        "description": "Skriv én sætning om nyheden; den vises i nyhedsoversigten og når siden deles.",
+        "audience": "internal",
+        "source": SKELETON,
+    }
+    body = ("Skriv indledningen her (vises i nyhedsoversigten).\n\n<!-- more -->\n\nSkriv resten af nyheden her. "
+            "Nyheden er en kladde i den interne udgave; skift `audience` til `public`, når den er klar.\n")  # fmt: skip
+    front = _front_matter(meta)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(front + body, encoding="utf-8", newline="\n")
+    return [Written(f"content/{urls.NEWS_DIR}{slug}.md", 1, front.count("\n") - 1, "nyheden (intern kladde)")]
+
+
 def new_page(content_dir: Path, path: str, title: str | None = None, section: str | None = None) -> list[Written]:
     from .render import urls
 

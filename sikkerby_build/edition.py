@@ -13,6 +13,10 @@ Audience contract:
   references is public, transitively (``public_row_indexes``). A row that references a key
   missing from the public rows is left out too, so the public package always satisfies its
   foreign keys;
+- a resource with ``"publicWhen": {"field": F, "values": [...]}``: only its rows whose F is one
+  of the values are public (``followup_years``: a year is public once its status is
+  ``afsluttet``; until then the cascade keeps its follow-ups, measurements and scores out of
+  the public edition);
 - a schema field with ``"audience": "internal"`` (the whole column);
 - a content page with front matter ``audience: internal``, and every page under
   ``content/intern/`` (``is_public_page``; load refuses ``audience: public`` there).
@@ -82,6 +86,14 @@ def is_public_row(row: Row) -> bool:
     return value in PUBLIC_AUDIENCES
 
 
+def _public_when(row: Row, condition: dict[str, Any] | None) -> bool:
+    """A resource's own publication condition (``publicWhen``); fail closed on anything else."""
+    if condition is None:
+        return True
+    value = row.get(str(condition.get("field")))
+    return isinstance(value, str) and value.strip() in set(condition.get("values") or [])
+
+
 def _fields(value: Any) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
@@ -104,7 +116,11 @@ def public_row_indexes(dataset: Dataset) -> dict[str, set[int]]:
     foreign key (all parts non-empty) points at no kept row of the referenced resource.
     """
     internal = {r["name"] for r in dataset.descriptor["resources"] if r.get("audience") == "internal"}  # whole resource
-    kept = {name: {i for i, row in enumerate(rows) if is_public_row(row) and name not in internal} for name, rows in dataset.tables.items()}
+    conditions = {r["name"]: r["publicWhen"] for r in dataset.descriptor["resources"] if r.get("publicWhen")}
+    kept = {
+        name: {i for i, row in enumerate(rows) if is_public_row(row) and name not in internal and _public_when(row, conditions.get(name))}
+        for name, rows in dataset.tables.items()
+    }
     fks = foreign_keys(dataset.descriptor)
     changed = True
     while changed:

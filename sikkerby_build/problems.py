@@ -47,9 +47,10 @@ GROUPS: dict[str, str] = {
     "news": "Nyheder",
     "audit": "Efterkontrol af det byggede site",
     "settings": "Kommunens indstillinger (content/indstillinger.yml)",
+    "intake": "Årets indtag fra Excel-skemaer (sikkerby import)",
 }
 
-_EXCEL = "Gem filen i Excel som \"CSV UTF-8 (kommasepareret)\"."
+_EXCEL = "'sikkerby fix-csv data/<fil>' retter filen (se Redaktørguiden, 'Filer fra Excel'); eller gem den i Excel som \"CSV UTF-8 (kommasepareret)\"."
 
 CATALOGUE: tuple[ProblemKind, ...] = (
     # ------------------------------------------------------------ data files
@@ -62,13 +63,13 @@ CATALOGUE: tuple[ProblemKind, ...] = (
     ),
     ProblemKind(
         "byte-order-mark", "data-file", "Usynligt BOM-tegn først i filen",
-        "Filen begynder med et usynligt byte-order-mærke (BOM). Gem den som UTF-8 uden BOM …",
+        "Filen begynder med et usynligt byte-order-mærke (BOM). {hjælp: sikkerby fix-csv}",
         "Excel og Notesblok sætter ofte et usynligt tegn (BOM) først i filen, så den første kolonne får et forkert navn. "
         "Gem filen som UTF-8 uden BOM, fx i VS Code med 'Save with Encoding' > 'UTF-8'.",
     ),
     ProblemKind(
         "encoding-error", "data-file", "Filen er ikke UTF-8",
-        "Filen er ikke gemt som UTF-8 (den ligner Latin-1/Windows-1252, så æ, ø og å bliver forkerte). " + _EXCEL,
+        "Filen er ikke gemt som UTF-8 (den ligner Latin-1/Windows-1252, så æ, ø og å bliver forkerte). {hjælp: sikkerby fix-csv}",
         "Filen er gemt i et andet tegnsæt (typisk Latin-1/Windows-1252), så æ, ø og å ville blive forkerte. "
         "Linjen viser det første tegn, der ikke kan læses. " + _EXCEL,
         variants=("Filen er ikke gemt som UTF-8.",),  # datapackage.json
@@ -80,7 +81,7 @@ CATALOGUE: tuple[ProblemKind, ...] = (
     ),
     ProblemKind(
         "semicolon-delimiter", "data-file", "Semikolon i stedet for komma",
-        "Kolonnerne er adskilt med semikolon (dansk Excel). Filen skal være kommasepareret. " + _EXCEL,
+        "Kolonnerne er adskilt med semikolon (dansk Excel). Filen skal være kommasepareret. {hjælp: sikkerby fix-csv}",
         "Dansk Excel gemmer CSV med semikolon mellem kolonnerne; filerne skal være kommaseparerede. " + _EXCEL,
     ),
     ProblemKind(
@@ -246,6 +247,18 @@ CATALOGUE: tuple[ProblemKind, ...] = (
         "En række for hele byen står ved siden af rækker for bydelene med samme nøgle, men summen af bydelene er en anden. "
         "Siderne regner hele byen ud fra bydelene, så tallet for hele byen skal passe eller slettes.",
     ),
+    ProblemKind(
+        "unknown-source", "project", "Kilden nævner intet kendt dokument",
+        "Kilden '{kilde}' begynder ikke med id'et på et dokument i documents.csv (kendte: {id'er}).{Mente du …?} Er det et nyt dokument, så tilføj det først i documents.csv.",
+        "Hver kilde begynder med id'et på et dokument i documents.csv (fx '003 Sjakket (SOF) / MÅLOPFYLDELSE'). "
+        "Ret id'et (beskeden foreslår det nærmeste), eller tilføj først det nye dokument i documents.csv.",
+    ),
+    ProblemKind(
+        "alias-shadows-id", "project", "Et tidligere id er igen i brug",
+        "Det tidligere id '{id}' er igen id for en aktivitet i activities.csv; slet rækken her, ellers går begge til samme adresse.",
+        "activity_aliases.csv viderestiller en omdøbt aktivitets gamle adresse til den nye. Er det gamle id igen taget "
+        "i brug af en aktivitet, ville begge gå til samme adresse: slet rækken i activity_aliases.csv.",
+    ),
     # ------------------------------------------------------------ quality warnings
     ProblemKind(
         "fulfilment-mismatch", "quality", "Rapportens målopfyldelse passer ikke med målepunkterne",
@@ -338,6 +351,13 @@ CATALOGUE: tuple[ProblemKind, ...] = (
         "content-encoding", "content-file", "Siden er ikke UTF-8",
         "Filen er ikke gemt som UTF-8, så æ, ø og å bliver forkerte. Gem den som UTF-8.",
         "Siden er gemt i et andet tegnsæt end UTF-8. Gem den som UTF-8 (i Notesblok: 'Gem som' > Kodning 'UTF-8').",
+    ),
+    ProblemKind(
+        "unknown-link", "content-file", "Link til en aktivitet, der ikke findes",
+        "Linket '{link}' går til aktiviteten '{id}', som ikke findes i activities.csv. {Mente du …?}",
+        "Et link i en side peger på aktiviteter/<id>, men id'et findes ikke (måske en stavefejl, eller aktiviteten er "
+        "omdøbt). Ret linket; er aktiviteten omdøbt, siger beskeden det nye id.",
+        variants=("Linket '{link}' går til aktivitetens gamle id '{gammelt}'; den hedder nu '{nyt}'. Skriv aktiviteter/{nyt}.md …",),
     ),
     # ------------------------------------------------------------ front matter
     ProblemKind(
@@ -566,6 +586,34 @@ CATALOGUE: tuple[ProblemKind, ...] = (
         "Licens, kontakt og tilgængelighedserklæringens status er kommunens beslutning. Når den er truffet, "
         "skrives værdien i content/indstillinger.yml; indtil da viser siderne „ikke fastlagt“.",
         severity="warning",
+    ),
+    # ------------------------------------------------------------ the yearly intake
+    ProblemKind(
+        "import-file", "intake", "Filen kan ikke indlæses",
+        "{fil}: kun Excel-projektmapper (.xlsx) fra 'sikkerby template followup' kan indlæses.",
+        "Kun de Excel-skemaer, 'sikkerby template followup' laver, kan indlæses: gemt som .xlsx, med aktivitetsark "
+        "og et år. Gem filen i Excel som Excel-projektmappe (.xlsx), eller hent et nyt skema.",
+        variants=(
+            "{fil} kan ikke åbnes som Excel-projektmappe ({fejl}). Gem den i Excel som .xlsx og prøv igen.",
+            "{fil} har ingen aktivitetsark fra 'sikkerby template followup' (celle {celle} skal være '{tekst}').",
+            "Ingen af filerne har et aktivitetsark med et år; brug skemaerne fra 'sikkerby template followup'.",
+        ),
+    ),
+    ProblemKind(
+        "import-sheet", "intake", "Et ark i skemaet passer ikke",
+        "{fil og ark}, celle {celle}: aktiviteten '{id}' findes ikke i activities.csv.{Mente du …?} Cellen er låst; brug et nyt skema fra 'sikkerby template followup'.",
+        "Et aktivitetsark nævner en aktivitet, der ikke findes, er for et andet år end det, der indlæses, eller står "
+        "i to skemaer. Ret cellen, beskeden peger på, eller indlæs arket kun én gang.",
+        variants=(
+            "{fil og ark}, celle {celle}: skemaet er for {år}, men der indlæses {år}. Brug --year {år}, eller send årets skema ud.",
+            "{fil}, ark \"{ark}\": aktiviteten {id} står også i {andet ark}; indlæs den kun én gang.",
+        ),
+    ),
+    ProblemKind(
+        "import-year", "intake", "Året er ikke oprettet",
+        "Året {år} er ikke oprettet. Tilføj først årets kildedokument i documents.csv og kør 'sikkerby new year --year {år} --document <id>' (se Redaktørguiden, 'Det årlige indtag').",
+        "Før et års skemaer kan indlæses, skal året have en række i followup_years.csv med sit kildedokument. "
+        "Tilføj dokumentet i documents.csv, og kør 'sikkerby new year'.",
     ),
 )
 

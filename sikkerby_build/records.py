@@ -207,6 +207,17 @@ class ActivitiesRow(TypedDict):
     """Kilde: dokumentets id fra documents (fx '003') efterfulgt af afsnit, flere kilder adskilt af '; '. Læsere ser kilden som en kildehenvisning med dokumentets titel (sikkerby_build/citations.py)."""
 
 
+class ActivityAliasesRow(TypedDict):
+    """Tidligere aktivitets-id'er (``activity_aliases.csv``)."""
+
+    old_id: str
+    """Det tidligere id (den gamle adresse aktiviteter/<old_id>/)."""
+    activity_id: str
+    """Aktivitetens nuværende id."""
+    renamed: str | None
+    """Hvornår id'et blev ændret (ÅÅÅÅ-MM-DD), skrevet af kommandoen."""
+
+
 class ActivityAdministrationsRow(TypedDict):
     """Aktiviteters forvaltninger (``activity_administrations.csv``)."""
 
@@ -251,6 +262,21 @@ class ActivityDistrictsRow(TypedDict):
     """Bydel eller område som i kilden, eller 'Bydækkende'."""
     source: str
     """Kilde: dokumentets id fra documents (fx '003') efterfulgt af afsnit, flere kilder adskilt af '; '. Læsere ser kilden som en kildehenvisning med dokumentets titel (sikkerby_build/citations.py)."""
+
+
+class FollowupYearsRow(TypedDict):
+    """Opfølgningsår (``followup_years.csv``)."""
+
+    year: int
+    """Opfølgningsåret, fx 2019."""
+    status: str
+    """'i gang' mens opfølgningerne kommer ind; 'afsluttet' når året er komplet og må vises offentligt."""
+    document: str
+    """Årets kildedokument: id i documents (fx rapporten eller forvaltningernes skemaer for året). Rækkerne fra 'sikkerby import' får det som kilde."""
+    note: str | None
+    """Redaktionel bemærkning om året (vises kun internt)."""
+    source: str
+    """Kilde: dokumentets id fra documents (fx '003') efterfulgt af afsnit, flere kilder adskilt af '; '."""
 
 
 class OverviewRowsRow(TypedDict):
@@ -608,10 +634,12 @@ class Tables(TypedDict, total=False):
     indicators: list[IndicatorsRow]
     observations: list[ObservationsRow]
     activities: list[ActivitiesRow]
+    activity_aliases: list[ActivityAliasesRow]
     activity_administrations: list[ActivityAdministrationsRow]
     activity_principles: list[ActivityPrinciplesRow]
     activity_focus_areas: list[ActivityFocusAreasRow]
     activity_districts: list[ActivityDistrictsRow]
+    followup_years: list[FollowupYearsRow]
     overview_rows: list[OverviewRowsRow]
     followups: list[FollowupsRow]
     measurements: list[MeasurementsRow]

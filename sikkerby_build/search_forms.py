@@ -25,3 +25,32 @@ def inflections(text: str) -> list[str]:
         if w.endswith("b") or w.endswith("p"):  # fritidsjob -> fritidsjobbet, fritidsjobbene
             forms.update(w + w[-1] + e for e in ("et", "ene", "er", "erne"))
     return sorted(forms)
+
+
+_TERM_ENDINGS = ("", "en", "et", "er", "ene", "erne", "s", "ens", "ets", "ernes", "enes")
+_TERM_ENDINGS_AFTER_E = ("", "n", "r", "ne", "rne", "s", "ns", "ts", "nes", "rnes")
+
+
+def term_forms(term: str) -> list[str]:
+    """The forms a glossary term is recognised in: its regular Danish inflections of the last
+    word (-en, -et, -er, -ene, -erne, -s …) in the term's own case, lower case and capitalised,
+    so "Effektscore" in a heading and "effektscoren" in a sentence both get the explanation.
+
+    Tooltips match exact words, so every form is listed; the term itself comes first.
+    """
+    term = " ".join(term.split())
+    if not term:
+        return []
+    if term.isupper() or any(c.isdigit() for c in term):  # 'A1', 'SSP': an abbreviation, written one way
+        return [term]
+    head, _, last = term.rpartition(" ")
+    endings = _TERM_ENDINGS_AFTER_E if last.lower().endswith("e") else _TERM_ENDINGS
+    if not last[-1:].isalpha():  # 'SSP+': no inflection
+        endings = ("",)
+    inflected = [f"{head} {last}{e}".strip() for e in endings]
+    forms: list[str] = []
+    for form in inflected:
+        for variant in (form, form[:1].lower() + form[1:], form[:1].upper() + form[1:], form.lower()):
+            if variant not in forms:
+                forms.append(variant)
+    return forms

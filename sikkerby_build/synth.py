@@ -27,6 +27,8 @@ COPIED = [
 DISTRICTS = ["Indre By", "Østerbro", "Nørrebro", "Vesterbro/Kgs. Enghave", "Valby", "Vanløse", "Brønshøj-Husum", "Bispebjerg", "Amager Øst", "Amager Vest"]
 CATEGORIES = ["primær", "sekundær", "tertiær", "områdebaseret"]
 ADMINS = ["ØKF", "SOF", "BUF", "BIF", "KFF", "TMF", "SUF"]
+SYNTH_DOCUMENT = "999"
+SOURCE = f"{SYNTH_DOCUMENT} syntetiske data"  # a document row of its own, so every source cites a known document
 WORDS = ["tryghed", "fællesskab", "fritid", "skole", "job", "familie", "gadeplan", "mentor", "klub", "netværk", "uddannelse", "dialog"]
 
 
@@ -50,6 +52,12 @@ def write_package(out: Path, activities: int, years: int = 1, seed: int = 2019) 
     fields = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in descriptor["resources"]}
     for name in COPIED:
         shutil.copyfile(REAL / f"{name}.csv", out / f"{name}.csv")
+    with open(out / "documents.csv", "a", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerow([
+            SYNTH_DOCUMENT if f == "id" else {"title": "Syntetiske data", "short_title": "Syntetiske data", "publisher": "sikkerby synth",
+                                               "description": "Genereret af 'sikkerby synth' til test og benchmarks; ikke rigtige tal.",
+                                               "source": f"{SYNTH_DOCUMENT} titelblad"}.get(f, "") for f in fields["documents"]
+        ])  # fmt: skip
     principles = [r["id"] for r in csv.DictReader(open(REAL / "principles.csv", encoding="utf-8"))]
     focus = [r["id"] for r in csv.DictReader(open(REAL / "focus_areas.csv", encoding="utf-8"))]
     tables: dict[str, list[dict[str, Any]]] = {k: [] for k in fields if k not in COPIED}
@@ -68,15 +76,15 @@ def write_package(out: Path, activities: int, years: int = 1, seed: int = 2019) 
             "budget_text": "" if budget is None else f"{budget} kr.", "budget_dkk": budget, "in_programme": "true",
             "knowledge_gap": rng.choice(["true", "false", ""]), "effect_model": "true" if followed else "false",
             "contact": f"syntetisk.kontakt.{i:05d}@example.invalid", "audience": "internal" if rng.random() < 0.02 else "public",
-            "source": "synth",
+            "source": SOURCE,
         })
         for admin in {lead, rng.choice(ADMINS)}:
-            tables["activity_administrations"].append({"activity_id": aid, "administration": admin, "source": "synth"})
-        tables["activity_principles"].append({"activity_id": aid, "principle_id": rng.choice(principles), "source": "synth"})
+            tables["activity_administrations"].append({"activity_id": aid, "administration": admin, "source": SOURCE})
+        tables["activity_principles"].append({"activity_id": aid, "principle_id": rng.choice(principles), "source": SOURCE})
         if rng.random() < 0.3:
-            tables["activity_focus_areas"].append({"activity_id": aid, "focus_area_id": rng.choice(focus), "basis": "syntetisk", "source": "synth"})
+            tables["activity_focus_areas"].append({"activity_id": aid, "focus_area_id": rng.choice(focus), "basis": "syntetisk", "source": SOURCE})
         for district in rng.sample(DISTRICTS, rng.randrange(1, 3)):
-            tables["activity_districts"].append({"activity_id": aid, "district": district, "source": "synth"})
+            tables["activity_districts"].append({"activity_id": aid, "district": district, "source": SOURCE})
         if not followed:
             continue
         for y in range(years):
@@ -94,18 +102,21 @@ def write_package(out: Path, activities: int, years: int = 1, seed: int = 2019) 
                     "indicator": f"Syntetisk målepunkt {pos}", "goal_type": rng.choice(["resultatmål", "effektmål"]),
                     "before_text": f"{before} personer", "after_text": f"{after} personer", "criterion_text": f"Mindst {crit} personer",
                     "met": ok, "met_basis": "syntetisk", "value_before": before, "value_after": after, "value_criterion": crit,
-                    "unit": "personer", "source": "synth",
+                    "unit": "personer", "source": SOURCE,
                 })
             scores = {c: rng.randrange(1, 6) for c in ("A1", "A2", "A3", "A4")} if rng.random() < 0.7 else {}
             for c, s in scores.items():
-                tables["effect_scores"].append({"activity_id": aid, "year": year, "criterion": c, "score": s, "justification": f"Syntetisk begrundelse for {c}.", "source": "synth"})
+                tables["effect_scores"].append({"activity_id": aid, "year": year, "criterion": c, "score": s, "justification": f"Syntetisk begrundelse for {c}.", "source": SOURCE})
             tables["followups"].append({
                 "activity_id": aid, "year": year, "heading": f"Syntetisk aktivitet {i:05d} ({lead})", "administration": lead,
                 "prevention_category": rng.choice(CATEGORIES), "description": "Syntetisk opfølgning.", "target_group": "Syntetisk",
                 "budget_text": "" if budget is None else f"{budget} kr.", "budget_dkk": budget, "participants": rng.randrange(1, 200),
                 "criteria_met": met, "criteria_total": n, "fulfilment_text": f"{met}/{n}",
-                "effect_score_total": sum(scores.values()) if scores else None, "source": "synth",
+                "effect_score_total": sum(scores.values()) if scores else None, "source": SOURCE,
             })
+    tables["followup_years"] = [
+        {"year": first_year + y, "status": "afsluttet", "document": SYNTH_DOCUMENT, "source": SOURCE} for y in range(years)
+    ]
     _city_tables(tables, years, seed)
     for name, rows in tables.items():
         _write(out / f"{name}.csv", fields[name], rows)
@@ -130,12 +141,12 @@ def _city_tables(tables: dict[str, list[dict[str, Any]]], years: int, seed: int)
     follow-ups stay as they were for a given seed. Every place name says "Syntetisk"."""
     rng = random.Random(seed * 31 + 11)
     tables["district_wordings"] = [
-        {"wording": name, "district_id": did, "basis": "redaktionel", "note": "Syntetisk.", "source": "synth"}
+        {"wording": name, "district_id": did, "basis": "redaktionel", "note": "Syntetisk.", "source": SOURCE}
         for name, did in zip(DISTRICTS, DISTRICT_IDS, strict=True)
-    ] + [{"wording": "Bydækkende", "district_id": "hele-byen", "basis": "redaktionel", "note": "Syntetisk.", "source": "synth"}]
+    ] + [{"wording": "Bydækkende", "district_id": "hele-byen", "basis": "redaktionel", "note": "Syntetisk.", "source": SOURCE}]
     for i, activity in enumerate(tables["activities"], start=1):
         if i % 7 == 0:
-            tables["activity_districts"].append({"activity_id": activity["id"], "district": "Bydækkende", "source": "synth"})
+            tables["activity_districts"].append({"activity_id": activity["id"], "district": "Bydækkende", "source": SOURCE})
     last = 2019
     span = list(range(last - years, last + 1))
     areas = [(f"Syntetisk område {n:02d}", DISTRICT_IDS[(n - 1) % len(DISTRICT_IDS)]) for n in range(1, SAFETY_AREAS + 1)]
@@ -148,27 +159,27 @@ def _city_tables(tables: dict[str, list[dict[str, Any]]], years: int, seed: int)
                     count = max(0, round(CRIME_BASE[crime] * rng.uniform(0.5, 1.5) * (1 - 0.03 * y_index)))
                     tables["crime_reports"].append({
                         "year": year, "quarter": quarter, "measure": "anmeldelser", "crime_type": crime, "district_id": district,
-                        "area": "", "count": count, "source": "synth",
+                        "area": "", "count": count, "source": SOURCE,
                     })  # fmt: skip
                 tables["crime_reports"].append({
                     "year": year, "quarter": quarter, "measure": "sager og hændelser", "crime_type": "alle typer", "district_id": district,
-                    "area": "", "count": rng.randrange(150, 400), "source": "synth",
+                    "area": "", "count": rng.randrange(150, 400), "source": SOURCE,
                 })  # fmt: skip
             for group in AGE_GROUPS:
                 tables["crime_charges"].append({
                     "year": year, "quarter": quarter, "age_group": group, "district_id": "hele-byen",
-                    "count": rng.choice([rng.randrange(1, 5), rng.randrange(5, 120)]), "source": "synth",
+                    "count": rng.choice([rng.randrange(1, 5), rng.randrange(5, 120)]), "source": SOURCE,
                 })  # fmt: skip
         for rank in range(1, 26):
             tables["incident_locations"].append({
                 "year": year, "quarter": 4, "rank": rank, "place": f"Syntetisk gade {rng.randrange(1, 99):02d}-{rank:02d}",
-                "district_id": rng.choice(DISTRICT_IDS), "count": 200 - 5 * rank, "source": "synth",
+                "district_id": rng.choice(DISTRICT_IDS), "count": 200 - 5 * rank, "source": SOURCE,
             })  # fmt: skip
         high = max(0, 12 - 2 * (y_index + 1) + rng.randrange(-1, 2))
         for n, (area, district) in enumerate(areas):
             category = NEED[0] if n < high // 2 else NEED[1] if n < high else rng.choice(NEED[2:])
             tables["safety_index"].append(
-                {"year": year, "area": area, "district_id": district, "category": category, "score": round(rng.uniform(-2, 2), 2), "source": "synth"}
+                {"year": year, "area": area, "district_id": district, "category": category, "score": round(rng.uniform(-2, 2), 2), "source": SOURCE}
             )
 
 

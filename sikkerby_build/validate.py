@@ -34,7 +34,7 @@ from .load import ContentLoad, ContentPage, Dataset, load_content, load_data
 from .problems import Problem, Report
 from .textchecks import character_problem, nesting_problem
 
-EXCEL_HINT = 'Gem filen i Excel som "CSV UTF-8 (kommasepareret)".'
+EXCEL_HINT = "Sådan gemmer Excel på en dansk pc; ret den med 'sikkerby fix-csv data/{name}' (se Redaktørguiden, 'Filer fra Excel')."
 
 TYPE_NAMES = {
     "integer": "et helt tal",
@@ -342,8 +342,7 @@ def _csv_text(raw: bytes, name: str) -> str | Problem:
         return Problem(
             "byte-order-mark",
             name,
-            "Filen begynder med et usynligt byte-order-mærke (BOM). "
-            "Gem den som UTF-8 uden BOM (fx i VS Code: 'Save with Encoding' > 'UTF-8').",
+            "Filen begynder med et usynligt byte-order-mærke (BOM). " + EXCEL_HINT.format(name=name),
             row=1,
         )
     try:
@@ -354,7 +353,7 @@ def _csv_text(raw: bytes, name: str) -> str | Problem:
             "encoding-error",
             name,
             "Filen er ikke gemt som UTF-8 (den ligner Latin-1/Windows-1252, så æ, ø og å "
-            f"bliver forkerte). {EXCEL_HINT}",
+            f"bliver forkerte). {EXCEL_HINT.format(name=name)}",
             row=line,
         )
 
@@ -369,7 +368,7 @@ def _header_problem(lines: list[str], expected: list[str], name: str) -> Problem
             "semicolon-delimiter",
             name,
             "Kolonnerne er adskilt med semikolon (dansk Excel). Filen skal være "
-            f"kommasepareret. {EXCEL_HINT}",
+            f"kommasepareret. {EXCEL_HINT.format(name=name)}",
             row=1,
         )
     header = next(csv.reader(io.StringIO(header_line)))
@@ -412,6 +411,8 @@ NOUNS: dict[str, tuple[str, str]] = {
     "principles": ("princip", "princippet"),
     "effect_goals": ("effektmål", "effektmålet"),
     "indicators": ("indikator", "indikatoren"),
+    "followup_years": ("opfølgningsår", "opfølgningsåret"),
+    "documents": ("kildedokument", "kildedokumentet"),
 }
 _CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"', re.DOTALL)
 _POSITION = re.compile(r'position "?(\d+)')
@@ -438,7 +439,9 @@ def _frictionless_message(
     field_name = getattr(error, "field_name", None)
     if kind == "type-error":
         wanted = TYPE_NAMES.get(field_types.get(field_name or "", ""), "den rigtige type")
-        return "type-error", f"'{cell}' er ikke {wanted}."
+        excel = re.fullmatch(r"-?\d+,\d+", str(cell or "").strip()) and field_types.get(field_name or "") in ("number", "integer")
+        hint = f" Decimalkomma fra Excel: ret filen med 'sikkerby fix-csv data/{file}'." if excel else ""
+        return "type-error", f"'{cell}' er ikke {wanted}.{hint}"
     if kind == "constraint-error":
         match = _CONSTRAINT.search(note)
         name, limit = (match.group(1), match.group(2)) if match else ("", "")
@@ -575,6 +578,9 @@ def _reference_message(error: _ForeignKeyError, tables: _Tables) -> str:
             )
             if found and others:
                 message += f" For {head} '{head_value}' findes kun {', '.join(others)}: {', '.join(found)}."
+    if error.reference == "followup_years" and error.values:
+        message += (f" Opret året med 'sikkerby new year --year {error.values[0]} --document <id>', "
+                    "hvor <id> er årets kildedokument i documents.csv (se Redaktørguiden).")  # fmt: skip
     if error.dependents:
         counts: dict[str, int] = {}
         for dependent in error.dependents:
@@ -768,6 +774,62 @@ def _content_rules(dataset: Dataset, pages: list[ContentPage]) -> list[Problem]:
                     )
                 )
         problems.extend(_nav_rules(page, file))
+        problems.extend(_activity_link_rules(page, file, activity_ids, _aliases(dataset)))
+    return problems
+
+
+_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]+)|^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
+_ACTIVITY_LINK = re.compile(r"(?:^|/)aktiviteter/([^/#?\s]+?)(?:\.md|/)?(?:[#?].*)?$")
+
+
+def _aliases(dataset: Dataset) -> dict[str, str]:
+    return {a["old_id"]: a["activity_id"] for a in dataset.table("activity_aliases")}
+
+
+def _activity_link_rules(page: ContentPage, file: str, activity_ids: set[str], aliases: dict[str, str]) -> list[Problem]:
+    """Links in a page's body to an activity page that does not exist (``aktiviteter/<id>``)."""
+    problems = []
+    for match in _LINK_TARGET.finditer(page.body):
+        target = match.group(1) or match.group(2) or ""
+        if "://" in target or target.startswith(("mailto:", "#")):
+            continue
+        found = _ACTIVITY_LINK.search(target)
+        if not found or found.group(1) in ("index", "") or found.group(1) in activity_ids:
+            continue
+        old = found.group(1)
+        line = page.body_line + page.body.count("\n", 0, match.start())
+        if old in aliases:
+            message = (f"Linket '{target}' går til aktivitetens gamle id '{old}'; den hedder nu '{aliases[old]}'. "
+                       f"Skriv aktiviteter/{aliases[old]}.md (den gamle adresse viderestiller, men linket bør pege direkte).")  # fmt: skip
+        else:
+            message = f"Linket '{target}' går til aktiviteten '{old}', som ikke findes i activities.csv.{mente_du(old, activity_ids)}"
+        problems.append(Problem("unknown-link", file, message, row=line))
+    return problems
+
+
+def _source_rules(dataset: Dataset) -> list[Problem]:
+    """Every source must begin with the id of a document in documents.csv; aliases must not shadow an id."""
+    from .citations import unknown_sources
+
+    documents = sorted(str(d["id"]) for d in dataset.table("documents"))
+    problems = []
+    for file, line, field_name, value in unknown_sources(dataset):
+        head = value.split(";")[0].strip().split(" ")[0]
+        problems.append(Problem(
+            "unknown-source", file,
+            f"Kilden '{_shorten(value, 60)}' begynder ikke med id'et på et dokument i documents.csv "
+            f"(kendte: {', '.join(documents)}).{mente_du(head, documents)} Er det et nyt dokument, så tilføj det først i documents.csv.",
+            row=line, field=field_name,
+        ))  # fmt: skip
+    ids = {a["id"] for a in dataset.table("activities")}
+    lines = LineMap(dataset.root)
+    for record, alias in enumerate(dataset.table("activity_aliases"), start=2):
+        if alias["old_id"] in ids:
+            problems.append(Problem(
+                "alias-shadows-id", "activity_aliases.csv",
+                f"Det tidligere id '{alias['old_id']}' er igen id for en aktivitet i activities.csv; slet rækken her, ellers går begge til samme adresse.",
+                row=lines("activity_aliases.csv", record), field="old_id",
+            ))  # fmt: skip
     return problems
 
 
@@ -944,6 +1006,7 @@ def _validate_data(data_dir: Path, report: Report) -> Dataset | None:
     dataset = load_data(data_dir)
     report.extend(_project_rules(dataset, lines))
     report.extend(stated_total_problems(dataset, lines))
+    report.extend(_source_rules(dataset))
     return dataset
 
 

@@ -39,8 +39,8 @@ def _parser_options() -> dict[str, set[str]]:
 
 def test_every_command_and_option_is_documented():
     options = _parser_options()
-    assert {c.split()[0] for c in options} == {"validate", "build", "serve", "synth", "new"}
-    assert {"new followup", "new activity", "new story", "new page"} <= set(options)
+    assert {c.split()[0] for c in options} == {"validate", "build", "serve", "synth", "new", "template", "import", "rename", "fix-csv"}
+    assert {"new followup", "new activity", "new story", "new page", "new year", "new news", "template followup", "rename activity"} <= set(options)
     for command, opts in options.items():
         assert f"sikkerby {command}" in README, command
         for opt in opts:

@@ -35,7 +35,14 @@ def _fill(path: Path, change) -> None:
         writer.writerows(rows)
 
 
+def _declare_2020(data_dir: Path) -> None:
+    """The year 2020 as 'sikkerby new year' declares it (issue 20: a follow-up year needs its row)."""
+    with open(data_dir / "followup_years.csv", "a", encoding="utf-8", newline="") as handle:
+        handle.write("2020,i gang,004,,004 titelblad\n")
+
+
 def test_new_followup_writes_skeleton_rows_and_one_clear_error(data_copy, capsys, monkeypatch):
+    _declare_2020(data_copy)
     lines_before = {n: (data_copy / n).read_bytes().count(b"\n") for n in ("followups.csv", "measurements.csv", "effect_scores.csv")}
     monkeypatch.chdir(data_copy.parent)
     assert cli.main(["new", "followup", "--activity", "sjakket", "--year", "2020", "--data", str(data_copy)]) == 0
@@ -71,6 +78,7 @@ def test_new_followup_writes_skeleton_rows_and_one_clear_error(data_copy, capsys
 
 
 def test_a_filled_in_cell_with_a_wrong_type_is_still_reported(data_copy):
+    _declare_2020(data_copy)
     editing.new_followup(data_copy, "sjakket", 2020)
     _fill(data_copy / "effect_scores.csv", lambda r: {**r, "score": "fem"})
     kinds = sorted({p.kind for p in validate(data_copy, data_copy / "content").errors})
@@ -106,7 +114,7 @@ def test_rows_keep_the_files_line_endings_and_quote_cells(data_copy):
     assert [p.kind for p in errors] == ["skeleton-incomplete"]
     assert "Aktiviteten 'ny-aktivitet' er oprettet med 'sikkerby new activity' og mangler stadig: activities.csv linje" in errors[0].message
     _fill(path, lambda r: {**r, "description": "En ny aktivitet.", "in_programme": "true", "effect_model": "false",
-                           "audience": "public", "source": "005 Oversigt"})  # fmt: skip
+                           "audience": "public", "source": "001 Oversigt"})  # fmt: skip
     assert validate(data_copy, data_copy / "content").ok
 
 

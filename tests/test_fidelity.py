@@ -257,8 +257,9 @@ def test_editors_guide_teaches_a_free_document_id_and_no_figures_that_look_real(
     taken = {d["id"] for d in rows("documents")}
     import re
 
-    examples = set(re.findall(r"`(\d{3}) [^`]*`", guide))
-    assert examples and not examples & taken, examples & taken
+    examples = set(re.findall(r"`(\d{3}) [^`]*`", guide)) | set(re.findall(r"^(\d{3}),", guide, re.M))
+    assert not examples & taken, examples & taken  # an example id already in use would be copied
+    assert "nyt, ledigt id" in guide and "<nyt id>," in guide  # the new document row starts with a placeholder
     assert "20 → 18" not in guide and "11/11 → 9/12" not in guide
 
 

@@ -242,6 +242,11 @@ def add_2020_followups(data_dir: Path) -> dict[str, tuple[int, tuple[int, ...]]]
     Returns per activity the number of measurement rows and the scores."""
     made = {}
     measurements = _csv(data_dir / "measurements.csv")
+    # a synthetic source document for 2020 and the year marked complete (followup_years, issue 20)
+    with open(data_dir / "documents.csv", "a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerow(["905", "Syntetisk test 2020", "Syntetisk test 2020", "2020", "Test", "Syntetisk.", "905 titelblad"])
+    with open(data_dir / "followup_years.csv", "a", encoding="utf-8", newline="") as handle:
+        handle.write("2020,afsluttet,905,,905 titelblad\n")
     for activity in REAL_ACTIVITIES:
         editing.new_followup(data_dir, activity, 2020)
         rows_2019 = [m for m in measurements if m["activity_id"] == activity and m["year"] == "2019"]
@@ -264,19 +269,19 @@ def add_2020_followups(data_dir: Path) -> dict[str, tuple[int, tuple[int, ...]]]
             writer.writerows(out)
 
     def followup(row):
-        return [{**row, "description": "Syntetisk testopfølgning 2020.", "source": "test: syntetisk 2020"}]
+        return [{**row, "description": "Syntetisk testopfølgning 2020.", "source": "905 syntetisk 2020"}]
 
     def measurement(row):
         old = [m for m in measurements if m["activity_id"] == row["activity_id"] and m["year"] == "2019"]
         return [
             {**m, "id": f"{row['activity_id']}-2020-{m['position']}", "year": "2020", "met": "nej" if i == len(old) - 1 else "ja",
-             "source": "test: syntetisk 2020"}
+             "source": "905 syntetisk 2020"}
             for i, m in enumerate(old)
         ]  # fmt: skip
 
     def score(row):
         value = dict(zip(compute.CRITERIA, (3, 3, 4, 4), strict=True))[row["criterion"]]
-        return [{**row, "score": str(value), "source": "test: syntetisk 2020"}]
+        return [{**row, "score": str(value), "source": "905 syntetisk 2020"}]
 
     fill("followups.csv", followup)
     fill("measurements.csv", measurement)

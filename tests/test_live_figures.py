@@ -9,9 +9,10 @@ from sikkerby_build.load import ContentPage, load_data
 from tests.conftest import DATA
 
 
-def _model(extra_year: bool = False) -> compute.Model:
+def _model(extra_year: bool = False, status: str = "afsluttet") -> compute.Model:
     tables = copy.deepcopy(load_data(DATA).tables)
     if extra_year:
+        tables["followup_years"].append({"year": 2020, "status": status, "document": "003", "note": None, "source": "003 titelblad"})
         # A synthetic 2020 follow-up for two real activities, one measurement each ("ja" and "nej").
         for aid, met in (("sjakket", "ja"), ("ny-start", "nej")):
             base = next(f for f in tables["followups"] if f["activity_id"] == aid)
@@ -23,6 +24,11 @@ def _model(extra_year: bool = False) -> compute.Model:
 
 def _page(body: str, opt_in: bool = True) -> ContentPage:
     return ContentPage("nyhed.md", {"title": "x", "render_macros": opt_in}, body)
+
+
+def test_a_year_in_progress_is_not_the_latest_year():
+    v = live_figures.values(_model(extra_year=True, status="i gang"))
+    assert v["opfoelgningsaar"] == 2019 and 2020 not in v["aar"]
 
 
 def test_latest_year_counts_each_activity_once_and_years_stay_apart():

@@ -443,6 +443,7 @@ def _sweep_kill_points(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scenario
     return seen
 
 
+@pytest.mark.slow  # several seconds of processes and validations: the full suite runs it
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
 def test_a_kill_at_any_step_leaves_the_old_or_the_new_site(tmp_path, monkeypatch, scenario):
     _, _, before, after = SCENARIOS[scenario]
@@ -451,6 +452,7 @@ def test_a_kill_at_any_step_leaves_the_old_or_the_new_site(tmp_path, monkeypatch
     assert before in seen and after in seen  # the sweep crossed the switch itself
 
 
+@pytest.mark.slow  # several seconds of processes and validations: the full suite runs it
 def test_a_kill_during_migration_without_exchange_is_recovered(tmp_path, monkeypatch):
     """Without renameat2 the one-time migration has a window with no OUT/<edition>: the old
     folder is then at OUT/.<edition>.old, complete, and the next build puts it back."""
@@ -539,6 +541,7 @@ def _labels(out: Path) -> dict[str, int]:
 ROUNDS = 20
 
 
+@pytest.mark.slow  # several seconds of processes and validations: the full suite runs it
 def test_kill_9_during_a_loop_of_publishes_never_leaves_a_broken_site(tmp_path):
     out = tmp_path / "site"
     out.mkdir()

@@ -173,7 +173,7 @@ def test_latin1_file(data_copy):
     error, _ = _only_error(data_copy)
     assert (error.file, error.kind) == ("glossary.csv", "encoding-error")
     assert error.row and error.row >= 2
-    assert "CSV UTF-8" in error.message
+    assert "sikkerby fix-csv data/" in error.message
 
 
 def test_semicolon_csv_from_danish_excel(data_copy):

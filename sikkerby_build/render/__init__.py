@@ -11,6 +11,7 @@ navigation, landing pages) is returned in the ``RenderResult``; the engine write
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -60,11 +61,56 @@ def render(
         writer.keep(path)
     writer.keep(writer.write(urls.PLOTLY_BUNDLE, plotly_bundle(settings.plotly_bundle)))
     writer.write(urls.NEWS_FEED, news.feed(site, settings.site_url))
+    for path, html in redirect_pages(data.tables.get("activity_aliases", []), model, settings.site_url):
+        writer.write(path, html)
     writer.keep(card.write(writer.docs / urls.SHARE_IMAGE, data.edition))
     writer.remove_stale()
-    result.abbreviations = abbreviations(model.reference.glossary)
+    result.abbreviations = abbreviations(model.reference.glossary, _staged_text(writer))
     result.figures = live_figures.values(model)
     return result
+
+
+REDIRECT_HTML = """<!doctype html>
+<html lang="da">
+<head>
+<meta charset="utf-8">
+<title>Siden er flyttet: {name}</title>
+<meta name="robots" content="noindex">
+<meta http-equiv="refresh" content="0; url={target}">
+<link rel="canonical" href="{canonical}">
+</head>
+<body>
+<p>Siden er flyttet til <a href="{target}">{name}</a>.</p>
+</body>
+</html>
+"""
+
+
+def redirect_pages(aliases: list[dict[str, Any]], model: compute.Model, site_url: str | None) -> list[tuple[str, str]]:
+    """A static page at every old activity address (``activity_aliases``) that sends the reader on.
+
+    HTML meta refresh and a canonical link, no script. Only aliases of activities in this
+    edition (an internal activity's aliases never reach the public edition: the foreign key
+    cascade in ``edition``).
+    """
+    from markupsafe import escape
+
+    names = {a["id"]: a["name"] for a in model.activities}
+    out = []
+    for alias in sorted(aliases, key=lambda a: a["old_id"]):
+        if alias["activity_id"] not in names or alias["old_id"] in names:
+            continue
+        old_url = urls.page_url(urls.activity(alias["old_id"]))
+        new_url = urls.page_url(urls.activity(alias["activity_id"]))
+        target = "../" * old_url.count("/") + new_url
+        canonical = (site_url.rstrip("/") + "/" + new_url) if site_url else target
+        out.append((f"{old_url}index.html", REDIRECT_HTML.format(name=escape(names[alias["activity_id"]]), target=escape(target), canonical=escape(canonical))))
+    return out
+
+
+def _staged_text(writer: Writer) -> str:
+    """The Markdown of every staged page, where glossary terms can occur."""
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(writer.written) if p.suffix == ".md" and p.is_file())
 
 
 def _body(env: Any, page: Page, base: dict[str, Any]) -> str:
@@ -106,15 +152,33 @@ def plotly_bundle(path: Path) -> str:
     return path.read_text(encoding="utf-8").replace('"https://cdn.plot.ly/un/"', '"topojson/"')
 
 
-def abbreviations(glossary: list[dict[str, Any]]) -> list[Abbreviation]:
-    """Glossary terms and aliases with a one-line plain-text definition, for tooltips."""
-    out = []
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def abbreviations(glossary: list[dict[str, Any]], text: str | None = None) -> list[Abbreviation]:
+    """Glossary terms and aliases with a one-line plain-text definition, for tooltips.
+
+    Each term is also recognised in any case and its regular inflections (``term_forms``).
+    Python-Markdown's abbr extension costs time per abbreviation on every page, so with the
+    site's ``text`` only the forms that actually occur in it are listed.
+    """
+    from ..search_forms import term_forms
+
+    words = set(_WORDS.findall(text)) if text is not None else None
+    out, seen = [], set()
     for g in glossary:
         definition = " ".join(unescaped_text(markdown_to_safe_html(g["definition"])).split())
         for term in [g["term"], *(g.get("aliases") or "").split("|")]:
-            if term.strip():
-                out.append(Abbreviation(term.strip(), definition[:300]))
+            for form in term_forms(term):  # any case, regular inflections (issue 20)
+                if form in seen or (words is not None and not _occurs(form, words, text or "")):
+                    continue
+                seen.add(form)
+                out.append(Abbreviation(form, definition[:300]))
     return out
+
+
+def _occurs(form: str, words: set[str], text: str) -> bool:
+    return form in words if " " not in form else form in text
 
 
 __all__ = ["render", "RenderResult", "Page", "Site", "urls"]

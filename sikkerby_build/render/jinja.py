@@ -24,6 +24,11 @@ from ..sanitize import markdown_to_safe_html, neutralize_text, plain_text, toolt
 from . import urls
 
 
+def noun(count: object, singular: str, plural: str) -> str:
+    """Danish number agreement: ``1 aktivitet``, ``0 aktiviteter``, ``23 aktiviteter``."""
+    return singular if count == 1 else plural
+
+
 def finalize(value: object) -> object:
     """Every ``{{ value }}``: plain strings become HTML text that no Markdown pass reinterprets.
 
@@ -109,6 +114,7 @@ def environment(templates: Path) -> Environment:
     env.filters["num"] = danish.number
     env.filters["num_as_given"] = fmt_as_given
     env.filters["date_da"] = fmt_date
+    env.filters["noun"] = noun
     env.filters["fulfilment"] = compute.format_fulfilment
     env.filters["oneline"] = lambda text: " ".join(str(text or "").split())
     env.filters["cite"] = cite_source

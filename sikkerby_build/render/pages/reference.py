@@ -18,7 +18,8 @@ def generate(site: Site) -> Iterator[Page]:
     yield Page(urls.OPEN_DATA, "open_data.md.j2", {"title": "Åbne data"}, dict(resources=site.data.descriptor["resources"], documents=sorted(site.data.tables.get("documents", []), key=lambda d: d["id"])))
     yield Page(
         urls.HOME, "front.md.j2", {"title": "Sikker By"},
-        dict(front=site.prose.get("front.md"), goals=site.model.goals, stories=site.stories[:3], story_slug=lambda s: urls.story_slug(s.path)),
+        dict(front=site.prose.get("front.md"), goals=site.model.goals, stories=site.stories[:3], story_slug=lambda s: urls.story_slug(s.path),
+             intake=site.model.intake if site.internal else []),
         layout="landing",
     )  # fmt: skip
     if site.internal:
