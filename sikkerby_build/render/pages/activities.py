@@ -7,7 +7,7 @@ from typing import Any
 
 from ... import charts, search_forms
 from ...sanitize import unescaped_text
-from .. import history, urls
+from .. import history, text, urls
 from ..page import Page
 from ..site import Site
 
@@ -35,7 +35,7 @@ def _activity_page(site: Site, activity: dict[str, Any]) -> Page:
         template="activity.md.j2",
         meta={
             "title": activity["name"],
-            "description": unescaped_text(activity["description"])[:160],
+            "description": text.cut_at_word(unescaped_text(activity["description"]), 160),
             "tags": [x for x in [*activity["administrations"], activity["prevention_category"]] if x],
         },
         context=dict(
@@ -46,9 +46,26 @@ def _activity_page(site: Site, activity: dict[str, Any]) -> Page:
             quality=site.warnings_about(activity["id"]),
             search_forms=search_forms.inflections(activity["name"]),
             history=past,
+            brief=brief(activity),
         ),
         charts=[f["chart"] for f in followups if f["chart"] is not None] + ([past["chart"]] if past and past["chart"] else []),
     )
+
+
+NOT_STATED = "ikke oplyst i kilderne"
+
+
+def brief(activity: dict[str, Any]) -> dict[str, str]:
+    """"Hvad, hvor, for hvem, hvad koster det" from the activity's own fields (plain text); a field
+    the sources do not fill is said to be missing, never guessed."""
+    what = text.first_sentences(unescaped_text(activity["description"] or ""), 280)
+    where = ", ".join(activity["districts"]) or " ".join((activity.get("area_text") or "").split())
+    return {
+        "what": what or NOT_STATED,
+        "where": where or NOT_STATED,
+        "who": " ".join((activity.get("target_group") or "").split()) or NOT_STATED,
+        "budget_text": " ".join((activity.get("budget_text") or "").split()),
+    }
 
 
 def explorer_options(site: Site) -> dict[str, list[str]]:

@@ -258,7 +258,23 @@
     apply();
   }
 
+  /* The 404 page's "Søg på sitet" button opens the header's search (Material's toggle). */
+  function initSearchButtons() {
+    document.querySelectorAll("[data-sb-open-search]").forEach(function (button) {
+      if (button.dataset.ready) return;
+      button.dataset.ready = "1";
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var toggle = document.getElementById("__search");
+        var input = document.querySelector(".md-search__input");
+        if (toggle) { toggle.checked = true; toggle.dispatchEvent(new Event("change")); }
+        if (input) input.focus();
+      });
+    });
+  }
+
   function onPage() {
+    initSearchButtons();
     drawCharts();
     initChartMenus();
     initExplorer();
