@@ -22,7 +22,7 @@ from ..edition import EditionData
 from ..problems import Problem
 from ..sanitize import attribute_text, markdown_to_safe_html, unescaped_text
 from ..settings import Settings
-from . import card, jinja, urls
+from . import card, jinja, text, urls
 from .page import Abbreviation, Page, RenderResult
 from .pages import GENERATORS, news
 from .site import Site, make_site
@@ -62,7 +62,7 @@ def render(
     writer.write(urls.NEWS_FEED, news.feed(site, settings.site_url))
     writer.keep(card.write(writer.docs / urls.SHARE_IMAGE, data.edition))
     writer.remove_stale()
-    result.abbreviations = abbreviations(model.reference.glossary)
+    result.abbreviations = abbreviations(model.reference.glossary, site.labels.get("tooltips") or {})
     result.figures = live_figures.values(model)
     return result
 
@@ -106,14 +106,26 @@ def plotly_bundle(path: Path) -> str:
     return path.read_text(encoding="utf-8").replace('"https://cdn.plot.ly/un/"', '"topojson/"')
 
 
-def abbreviations(glossary: list[dict[str, Any]]) -> list[Abbreviation]:
-    """Glossary terms and aliases with a one-line plain-text definition, for tooltips."""
+TOOLTIP_LIMIT = 250
+
+
+def tooltip(entry: dict[str, Any], short: dict[str, str]) -> str:
+    """A glossary term's tooltip: its short explanation (templates' labels.yml) or the whole
+    sentences of its definition that fit in ``TOOLTIP_LIMIT`` characters; never cut mid-word."""
+    if entry.get("id") in short:
+        return " ".join(str(short[entry["id"]]).split())
+    definition = " ".join(unescaped_text(markdown_to_safe_html(entry["definition"])).split())
+    return text.first_sentences(definition, TOOLTIP_LIMIT)
+
+
+def abbreviations(glossary: list[dict[str, Any]], short: dict[str, str] | None = None) -> list[Abbreviation]:
+    """Glossary terms and aliases with a short plain-text explanation, for tooltips."""
     out = []
     for g in glossary:
-        definition = " ".join(unescaped_text(markdown_to_safe_html(g["definition"])).split())
+        definition = tooltip(g, short or {})
         for term in [g["term"], *(g.get("aliases") or "").split("|")]:
             if term.strip():
-                out.append(Abbreviation(term.strip(), definition[:300]))
+                out.append(Abbreviation(term.strip(), definition))
     return out
 
 

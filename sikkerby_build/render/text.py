@@ -25,7 +25,17 @@ def cut_at_word(text: str, limit: int) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    return [s for s in _SENTENCE_END.split(" ".join(text.split())) if s]
+    """The sentences of ``text``; a full stop inside a quotation („…“) does not end one."""
+    clean = " ".join(text.split())
+    out, start = [], 0
+    for match in _SENTENCE_END.finditer(clean):
+        part = clean[start : match.start()]
+        if part.count("„") > part.count("“"):  # inside a quotation
+            continue
+        out.append(part)
+        start = match.end()
+    out.append(clean[start:])
+    return [s for s in out if s]
 
 
 def first_sentences(text: str, limit: int) -> str:

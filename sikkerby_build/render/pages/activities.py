@@ -56,14 +56,15 @@ NOT_STATED = "ikke oplyst i kilderne"
 
 
 def brief(activity: dict[str, Any]) -> dict[str, str]:
-    """"Hvad, hvor, for hvem, hvad koster det" from the activity's own fields (plain text); a field
-    the sources do not fill is said to be missing, never guessed."""
+    """"Hvad, hvor, for hvem, hvad koster det" from the activity's own fields (plain text, cut at a
+    sentence; the facts box below has them whole); a field the sources do not fill is said to be
+    missing, never guessed."""
     what = text.first_sentences(unescaped_text(activity["description"] or ""), 280)
     where = ", ".join(activity["districts"]) or " ".join((activity.get("area_text") or "").split())
     return {
         "what": what or NOT_STATED,
         "where": where or NOT_STATED,
-        "who": " ".join((activity.get("target_group") or "").split()) or NOT_STATED,
+        "who": text.first_sentences(activity.get("target_group") or "", 200) or NOT_STATED,
         "budget_text": " ".join((activity.get("budget_text") or "").split()),
     }
 

@@ -273,7 +273,26 @@
     });
   }
 
+  /* Glossary terms (Material's abbr tooltips) by keyboard: every term can take focus, and its
+   * tooltip then shows (Material follows focus); Escape hides it without moving focus or pointer
+   * (WCAG 2.1.1, 1.4.13). It shows again when another term gets focus or the pointer. */
+  var TIP_HIDDEN = "sb-tooltips-dismissed";
+  function initGlossaryTerms() {
+    document.querySelectorAll(".md-content abbr").forEach(function (abbr) {
+      if (!abbr.hasAttribute("tabindex")) abbr.setAttribute("tabindex", "0");
+    });
+  }
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" || e.key === "Esc") document.documentElement.classList.add(TIP_HIDDEN);
+  });
+  ["focusin", "mouseover"].forEach(function (name) {
+    document.addEventListener(name, function (e) {
+      if (e.target && e.target.closest && e.target.closest("abbr")) document.documentElement.classList.remove(TIP_HIDDEN);
+    });
+  });
+
   function onPage() {
+    initGlossaryTerms();
     initSearchButtons();
     drawCharts();
     initChartMenus();
