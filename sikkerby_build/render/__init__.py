@@ -11,6 +11,7 @@ navigation, landing pages) is returned in the ``RenderResult``; the engine write
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -50,14 +51,23 @@ def render(
     result = RenderResult(report_years=list(model.figures["followup_years"]))
     pages = [page for generate in GENERATORS for page in generate(site)]  # every context first, then write
     base = {**site.base_context(), "pdfs": settings.pdfs}
+    placed: list[tuple[Any, str]] = []  # (chart, page path) for embeds and the zip
     with jinja.bound_documents(data.tables.get("documents", [])):  # the templates' |cite filter
         for page in pages:
-            writer.write(page.path, front_matter(adapt_meta(page.meta, page)) + _body(env, page, base))
+            meta = page.meta
+            if page.card is not None:
+                meta = {**meta, "share_image": urls.share_image(page.path)}
+                writer.keep(card.write_page_image(writer.docs / urls.share_image(page.path), meta.get("title", ""), page.card, data.edition))
+            writer.write(page.path, front_matter(adapt_meta(meta, page)) + _body(env, page, base))
             _record(result, page)
             for chart in page.charts:
                 writer.write(urls.chart_csv(chart.id), chart.csv)
-    for path in downloads.write(writer.docs / urls.DOWNLOADS, data, model):
+                writer.write(urls.chart_embed(chart.id), embed_page(env, chart, page.path, settings.site_url))
+                placed.append((chart, page.path))
+    package = downloads.write(writer.docs / urls.DOWNLOADS, data, model)
+    for path in package:
         writer.keep(path)
+    writer.keep(_write_zip(writer.docs, package, placed, data, model, settings.site_url))
     writer.keep(writer.write(urls.PLOTLY_BUNDLE, plotly_bundle(settings.plotly_bundle)))
     writer.write(urls.NEWS_FEED, news.feed(site, settings.site_url))
     writer.keep(card.write(writer.docs / urls.SHARE_IMAGE, data.edition))
@@ -65,6 +75,38 @@ def render(
     result.abbreviations = abbreviations(model.reference.glossary, site.labels.get("tooltips") or {})
     result.figures = live_figures.values(model)
     return result
+
+
+def address(path: str, site_url: str | None, current: str) -> str:
+    """A page's address as a citation gives it: absolute with a site address, else relative to ``current``."""
+    if site_url:
+        return site_url.rstrip("/") + "/" + urls.page_url(path)
+    return urls.rel(current, path)
+
+
+def embed_page(env: Any, chart: Any, page_path: str, site_url: str | None) -> str:
+    """The chart alone, with its citation, for an iframe elsewhere (everything from this site)."""
+    here = urls.chart_embed(chart.id)
+    return env.get_template("embed.html.j2").render(
+        c=chart,
+        page_address=address(page_path, site_url, here),
+        embed_address=address(here, site_url, here),
+        plotly_src=urls.rel(here, urls.PLOTLY_BUNDLE),
+    )
+
+
+def _write_zip(docs: Path, package: list[Path], placed: list[tuple[Any, str]], data: EditionData, model: compute.Model, site_url: str | None) -> Path:
+    """The whole open-data package in one zip: every CSV (tables and charts), datapackage.json,
+    scores.json and a Danish README."""
+    folder = docs / urls.DOWNLOADS
+    files = {p.relative_to(folder).as_posix(): p.read_bytes() for p in package}
+    charts_in_zip = []
+    for chart, page_path in sorted(placed, key=lambda cp: cp[0].id):
+        name = posixpath.relpath(urls.chart_csv(chart.id), urls.DOWNLOADS)
+        files[name] = chart.csv.encode("utf-8")
+        charts_in_zip.append((name, chart.title, address(page_path, site_url, urls.HOME) or "forsiden"))
+    files["README.md"] = downloads.readme(data, model, charts_in_zip, urls.DATA_ZIP, site_url).encode("utf-8")
+    return downloads.write_zip(docs / urls.DATA_ZIP, files)
 
 
 def _body(env: Any, page: Page, base: dict[str, Any]) -> str:

@@ -20,14 +20,14 @@ def generate(site: Site) -> Iterator[Page]:
     yield _explorer_page(site)
 
 
-def _followup_chart(activity: dict[str, Any], followup: dict[str, Any]) -> charts.Chart | None:
-    return charts.measurement_chart(
+def _followup_charts(activity: dict[str, Any], followup: dict[str, Any]) -> list[charts.Chart]:
+    return charts.measurement_charts(
         f"chart-{activity['id']}-{followup['year']}", activity["name"], followup["year"], followup["measurements"], followup["source"]
     )
 
 
 def _activity_page(site: Site, activity: dict[str, Any]) -> Page:
-    followups = [{**f, "chart": _followup_chart(activity, f)} for f in activity["followups"]]
+    followups = [{**f, "charts": _followup_charts(activity, f)} for f in activity["followups"]]
     goals_by_focus = site.model.goals_by_focus
     past = history.activity_context(activity)["history"]  # None below two follow-up years
     return Page(
@@ -48,8 +48,20 @@ def _activity_page(site: Site, activity: dict[str, Any]) -> Page:
             history=past,
             brief=brief(activity),
         ),
-        charts=[f["chart"] for f in followups if f["chart"] is not None] + ([past["chart"]] if past and past["chart"] else []),
+        charts=[c for f in followups for c in f["charts"]] + ([past["chart"]] if past and past["chart"] else []),
+        card=card_lines(activity),
     )
+
+
+def card_lines(activity: dict[str, Any]) -> list[str]:
+    """The latest result for the activity's share image."""
+    latest = activity["latest"]
+    if not latest:
+        return ["Ikke fulgt op i en effektopfølgning endnu"]
+    f = latest["fulfilment"]
+    first = f"Effektopfølgning {latest['year']}: " + (f"{f.met} af {f.total} succeskriterier opfyldt" if f.assessable else "målopfyldelsen kan ikke vurderes")
+    score = latest["score"].total
+    return [first, f"Effektscore {score} af {latest['score'].max}" if score is not None else "Ingen effektvurdering"]
 
 
 NOT_STATED = "ikke oplyst i kilderne"

@@ -49,16 +49,52 @@
         if (!el) return;
         var format = button.dataset.sbDownload;
         button.disabled = true;
-        drawChart(el).then(function () {
-          return window.Plotly.downloadImage(el, {
-            format: format, filename: button.dataset.chart, width: 1000, height: 560
-          });
-        }).catch(function () { /* the CSV link and the table stay available */ })
+        drawChart(el).then(function () { return citedImage(el, format); })
+          .then(function (url) {
+            var a = document.createElement("a");
+            a.href = url; a.download = button.dataset.chart + "." + format;
+            document.body.appendChild(a); a.click(); a.remove();
+          }).catch(function () { /* the CSV link and the table stay available */ })
           .then(function () { button.disabled = false; });
       });
     });
     var here = window.location.origin + window.location.pathname;
     document.querySelectorAll("[data-sb-page-url]").forEach(function (span) { span.textContent = here; });
+  }
+
+  /* An exported image cites itself: title (and unit) on top; source, period, the programme and
+   * the page's address underneath, because images are shared without the page around them. */
+  function plotlyText(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+  function wrapLine(text, width) {
+    var words = String(text).split(/\s+/), lines = [], line = "";
+    words.forEach(function (w) {
+      if (line && (line + " " + w).length > width) { lines.push(line); line = w; } else { line = line ? line + " " + w : w; }
+    });
+    if (line) lines.push(line);
+    return lines;
+  }
+  function citedImage(el, format) {
+    var figure = el.closest("figure") || el;
+    var d = figure.dataset;
+    var title = (d.sbTitle || "") + (d.sbUnit ? " (" + d.sbUnit + ")" : "");
+    var lines = wrapLine("Kilde: " + (d.sbSource || ""), 120)
+      .concat(wrapLine("Periode: " + (d.sbPeriod || "") + " · Sikker By, Københavns Kommune", 120))
+      .concat([window.location.origin + window.location.pathname]);
+    var width = 1000, bottom = 96 + 18 * lines.length, top = 84, height = 560 + 18 * lines.length;
+    var layout = JSON.parse(JSON.stringify(el.layout || {}));
+    layout.title = { text: "<b>" + plotlyText(title) + "</b>", x: 0.01, xanchor: "left", y: 0.98, yanchor: "top", font: { size: 18 } };
+    layout.legend = { orientation: "h", x: 0, y: 1.02, yanchor: "bottom" };
+    layout.margin = { l: (layout.margin && layout.margin.l) || 56, r: (layout.margin && layout.margin.r) || 16, t: top, b: bottom };
+    layout.width = width; layout.height = height;
+    layout.paper_bgcolor = "#ffffff";
+    var plotHeight = height - top - bottom;
+    layout.annotations = (layout.annotations || []).concat([{
+      xref: "paper", yref: "paper", x: 0, y: -(bottom - 12 - 18 * lines.length) / plotHeight, xanchor: "left", yanchor: "top",
+      align: "left", showarrow: false, font: { size: 12, color: "#4f5a64" }, text: lines.map(plotlyText).join("<br>")
+    }]);
+    return window.Plotly.toImage({ data: el.data, layout: layout }, { format: format, width: width, height: height });
   }
 
   /* Printing (the browser's and the build's PDFs): every chart drawn, not only those scrolled to. */
