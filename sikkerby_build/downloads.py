@@ -136,17 +136,19 @@ def readme(
         lines.append(f"- `{resource['path']}` ({resource.get('title') or resource['name']}, {rows} rækker): {what}".rstrip(": "))
     for name, title, page in chart_files:
         lines.append(f"- `{name}`: tallene bag diagrammet „{title}“ ({page}).")
+    lines += ["", "Tabellernes tekstfelter står som i kilderne og kan indeholde Markdown (fx `*kursiv*`); "
+              "diagrammernes CSV-filer har ren tekst. Tal bruger punktum som decimaltegn."]  # fmt: skip
     lines += ["", "## Hvor tallene kommer fra", "",
               "Tallene er skrevet af fra Københavns Kommunes egne dokumenter; hver række har en kolonne `source`, der siger hvorfra. "
               "Målopfyldelse og effektscore i `scores.json` og i diagrammerne er talt op af sitet ud fra de rækker. Kildedokumenterne:", ""]  # fmt: skip
     for doc in data.tables.get("documents", []):
         title = doc.get("short_title") or doc.get("title") or doc.get("id")
-        year = f", {doc['year']}" if doc.get("year") else ""
+        year = f", {doc['year']}" if doc.get("year") and str(doc["year"]) not in str(title) else ""
         lines.append(f"- {title} ({doc.get('publisher') or 'udgiver ikke oplyst'}{year})")
     lines += ["", "## Licens", "", f"Licens: {licence_text(d)}.", ""]
     period = f"effektopfølgning {', '.join(years)}" if years else "ingen effektopfølgning"
     lines += ["## Sådan henviser du", "",
-              f"Sikker By, Københavns Kommune: „{d.get('title') or 'Sikker By'}“, åbne data ({period}). {zip_address}, hentet [dato].",
+              f"Københavns Kommune: Sikker By, åbne data ({period}). {zip_address}, hentet [dato].",
               "", "Et diagram: „diagrammets titel“. Kilde: som under diagrammet. Sikker By, Københavns Kommune, sidens adresse.", ""]  # fmt: skip
     return "\n".join(lines)
 
