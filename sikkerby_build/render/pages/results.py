@@ -88,7 +88,7 @@ def _budget_effect(site: Site) -> Page:
 
 
 def _share(part: int, whole: int) -> str:
-    return f"{round(100 * part / whole)} %" if whole else "–"
+    return f"{round(100 * part / whole)}\u00a0%" if whole else "–"  # no line break before "%"
 
 
 def status_by_administration(site: Site) -> list[dict[str, Any]]:
