@@ -11,7 +11,7 @@ import re
 ELLIPSIS = "…"
 # A sentence ends at . ! ? followed by a space and a capital letter or digit (not "fx. a", "ca. 5"
 # with a lowercase word after it; "d. 1. januar" is not split either since a digit follows "d.").
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ\"“„(])")
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][“”\")]))\s+(?=[A-ZÆØÅ\"“„(])")  # also after a closing quote
 
 
 def cut_at_word(text: str, limit: int) -> str:
