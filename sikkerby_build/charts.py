@@ -43,6 +43,11 @@ class Chart:
     unit: str = ""  # the value axis' unit, for exports and embeds ("" when the title says it)
 
     @property
+    def heading(self) -> str:
+        """The title with the unit of its value axis, unless the title already names it."""
+        return f"{self.title} ({self.unit})" if self.unit and self.unit not in self.title else self.title
+
+    @property
     def figure_json(self) -> str:
         # Embedded in an HTML attribute (Jinja escapes it); not in a <script>, because Material's
         # instant navigation re-creates content scripts and would run the JSON as JavaScript.
@@ -264,6 +269,7 @@ def goal_chart(goal: dict[str, Any], status_label: str) -> Chart:
             xaxis=dict(type="category", categoryorder="array", categoryarray=categories, range=[-0.5, len(categories) - 0.5] if categories else None),
             yaxis=dict(rangemode="tozero", title=dict(text=unit)),
         ),
+        unit=unit,
     )
 
 
