@@ -124,8 +124,8 @@ def test_district_cards_show_fulfilment_and_score_in_full(browser, public_url):
     for selector in ("td.sb-cell-opfyldelse", "td.sb-cell-score"):
         rights = page.locator(f"table.sb-activity-table {selector}").evaluate_all("cs => cs.map(c => c.getBoundingClientRect().right)")
         assert rights and max(rights) <= column + 1, selector
-    heights = page.locator("table.sb-activity-table td[data-label='Forvaltning']").evaluate_all("cs => cs.map(c => c.getBoundingClientRect().height)")
-    assert max(heights) < 60  # "SOF" on one line, not a letter per line
+    widths = page.locator("table.sb-activity-table td[data-label='Forvaltning']").evaluate_all("cs => cs.map(c => c.getBoundingClientRect().width)")
+    assert min(widths) >= 120  # half a card each: "SOF" on one line, not a letter per line
     context.close()
 
 
@@ -203,11 +203,12 @@ def test_not_found_page_is_danish_with_a_way_on(browser, public_url):
     page.wait_for_load_state("load")
     assert page.locator("h1").inner_text() == "Siden findes ikke"
     assert "Not found" not in page.content()
+    way_on = page.locator("ul.sb-wayon")
     for name, target in (("Forsiden", "/"), ("Min bydel", "/bydele/"), ("Alle aktiviteter", "/aktiviteter/")):
-        href = page.get_by_role("link", name=name, exact=True).get_attribute("href")
+        href = way_on.get_by_role("link", name=name, exact=True).get_attribute("href")
         assert href == target or href == public_url.rstrip("/") + target, href  # from the site's root, never "//bydele/"
     assert page.get_by_role("button", name="Søg på sitet").is_visible()
-    page.get_by_role("link", name="Min bydel", exact=True).click()
+    way_on.get_by_role("link", name="Min bydel", exact=True).click()
     page.wait_for_url(re.compile(r"/bydele/$"))
     context.close()
 
