@@ -92,6 +92,8 @@ def embed_page(env: Any, chart: Any, page_path: str, site_url: str | None) -> st
         page_address=address(page_path, site_url, here),
         embed_address=address(here, site_url, here),
         plotly_src=urls.rel(here, urls.PLOTLY_BUNDLE),
+        image_address=address(urls.SHARE_IMAGE, site_url, here),
+        description=text.cut_at_word(chart.summary, 200),
     )
 
 
