@@ -276,7 +276,7 @@ def test_two_units_never_share_one_chart(browser, public_url):
     page = context.new_page()
     page.goto(public_url + "aktiviteter/sjakket/")
     page.wait_for_load_state("load")
-    units = page.locator("figure.sb-chart[data-sb-title^='Før- og eftermåling']").evaluate_all(
+    units = page.locator("figure.sb-chart[data-sb-heading^='Før- og eftermåling']").evaluate_all(
         "fs => fs.map(f => JSON.parse(f.querySelector('[data-figure]').dataset.figure).layout.yaxis.title.text)"
     )
     assert sorted(units) == ["Personer", "Procent"]

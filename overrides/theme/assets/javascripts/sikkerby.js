@@ -78,7 +78,7 @@
   function citedImage(el, format) {
     var figure = el.closest("figure") || el;
     var d = figure.dataset;
-    var title = d.sbTitle || "";  /* the chart's title with its unit */
+    var title = d.sbHeading || "";  /* the chart's title with its unit */
     var lines = wrapLine("Kilde: " + (d.sbSource || ""), 120)
       .concat(wrapLine("Periode: " + (d.sbPeriod || "") + " · Sikker By, Københavns Kommune", 120))
       .concat([window.location.origin + window.location.pathname]);
