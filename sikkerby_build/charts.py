@@ -42,6 +42,12 @@ class Chart:
     period: str
     source: str
     figure: dict[str, Any]
+    unit: str = ""  # the value axis' unit, for exports and embeds ("" when the title says it)
+
+    @property
+    def heading(self) -> str:
+        """The title with the unit of its value axis, unless the title already names it."""
+        return f"{self.title} ({self.unit})" if self.unit and self.unit not in self.title else self.title
 
     @property
     def figure_json(self) -> str:
@@ -113,11 +119,49 @@ def _said(value: Any) -> str:
     return danish.number(value, 1 if value % 1 else 0)
 
 
-def measurement_chart(chart_id: str, activity_name: str, year: int, rows: list[dict[str, Any]], source: str) -> Chart | None:
-    """Before vs after vs criterion for the measurement rows that have clean numbers."""
+def plain(text: Any) -> str:
+    """A data text (Markdown) as one line of plain text, for CSV cells and chart labels."""
+    from .sanitize import markdown_to_safe_html, unescaped_text
+
+    if not isinstance(text, str):
+        return "" if text is None else str(text)
+    return " ".join(unescaped_text(markdown_to_safe_html(text)).split())
+
+
+def measurement_charts(chart_id: str, activity_name: str, year: int, rows: list[dict[str, Any]], source: str) -> list[Chart]:
+    """One before/after chart per unit: persons and percentages never share an axis. The unit with
+    the most measurements comes first and keeps ``chart_id``; the others get the unit in their id."""
+    numeric = [r for r in rows if r.get("value_before") is not None and r.get("value_after") is not None]
+    units: dict[str, list[dict[str, Any]]] = {}
+    for r in numeric:
+        units.setdefault(r.get("unit") or "", []).append(r)
+    ordered = sorted(units.items(), key=lambda kv: -len(kv[1]))  # stable: first seen wins a tie
+    several = len(ordered) > 1
+    out = []
+    for i, (unit, group) in enumerate(ordered):
+        cid = chart_id if i == 0 else f"{chart_id}-{_slug(unit) or 'uden-enhed'}"
+        chart = measurement_chart(cid, activity_name, year, group, source, unit_in_title=several)
+        if chart is not None:
+            out.append(chart)
+    return out
+
+
+def _slug(text: str) -> str:
+    from .render.urls import slugify
+
+    return slugify(text)
+
+
+def measurement_chart(
+    chart_id: str, activity_name: str, year: int, rows: list[dict[str, Any]], source: str, unit_in_title: bool = False
+) -> Chart | None:
+    """Before vs after vs criterion for the measurement rows that have clean numbers (one unit:
+    ``measurement_charts`` splits by unit)."""
     numeric = [r for r in rows if r.get("value_before") is not None and r.get("value_after") is not None]
     if not numeric:
         return None
+    units = sorted({r.get("unit") or "" for r in numeric})
+    unit = units[0] if len(units) == 1 else ""
     labels = [f"Målepunkt {r['position']}" for r in numeric]
     fig = _Figure()
     for name, key, colour in (("Før", "value_before", PALETTE["muted"]), ("Efter", "value_after", PALETTE["primary"])):
@@ -144,13 +188,17 @@ def measurement_chart(chart_id: str, activity_name: str, year: int, rows: list[d
     )
     return Chart(
         id=chart_id,
-        title=f"Før- og eftermåling {year}",
+        title=f"Før- og eftermåling {year}" + (f" ({unit or 'uden enhed'})" if unit_in_title else ""),
         summary=summary,
         columns=["Målepunkt", "Indikator", "Før", "Efter", "Succeskriterium", "Enhed"],
-        rows=[[r["position"], r["indicator"], r["value_before"], r["value_after"], r.get("value_criterion") or "", r.get("unit") or ""] for r in numeric],
+        rows=[[r["position"], plain(r["indicator"]), r["value_before"], r["value_after"], r.get("value_criterion") or "", r.get("unit") or ""] for r in numeric],
         period=f"Effektopfølgning {year}",
         source=source,
-        figure=_fig(fig, barmode="group", xaxis=dict(type="category"), yaxis=dict(rangemode="tozero")),
+        figure=_fig(
+            fig, barmode="group", xaxis=dict(type="category"),
+            yaxis=dict(rangemode="tozero", **({"title": dict(text=unit.capitalize())} if unit else {})),
+        ),
+        unit=unit,
     )
 
 
@@ -216,6 +264,7 @@ def goal_chart(goal: dict[str, Any], status_label: str) -> Chart:
             xaxis=dict(type="category", categoryorder="array", categoryarray=categories, range=[-0.5, len(categories) - 0.5] if categories else None),
             yaxis=dict(rangemode="tozero", title=dict(text=unit)),
         ),
+        unit=unit,
     )
 
 

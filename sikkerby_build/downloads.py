@@ -91,3 +91,91 @@ def write(target: Path, data: EditionData, model: compute.Model) -> list[Path]:
     written.append(_write_if_changed(target / "datapackage.json", json.dumps(data.descriptor, ensure_ascii=False, indent=2) + "\n"))
     written.append(_write_if_changed(target / "scores.json", json.dumps(scores(model, data), ensure_ascii=False, indent=2, default=_json) + "\n"))
     return written
+
+
+# ---------------------------------------------------------------- the whole package in one zip (issue 19)
+
+ZIP_DATE = (2000, 1, 1, 0, 0, 0)  # every entry the same time: the same package gives the same bytes
+NOT_DECIDED = "ikke fastlagt"
+
+
+def licence_text(descriptor: dict[str, Any]) -> str:
+    """The licence as the descriptor's ``licenses`` states it; "ikke fastlagt" when it states none."""
+    names = []
+    for entry in descriptor.get("licenses") or []:
+        title, name, path = (str(entry.get(k) or "").strip() for k in ("title", "name", "path"))
+        label = title or name or path
+        if not label:
+            continue
+        extra = [x for x in (name if title and name else "", path if path and path != label else "") if x]
+        names.append(label + (f" ({', '.join(extra)})" if extra else ""))
+    return "; ".join(names) if names else NOT_DECIDED
+
+
+def readme(
+    data: EditionData, model: compute.Model, chart_files: list[tuple[str, str, str]], zip_path: str, site_url: str | None = None
+) -> str:
+    """README.md of the zip, in Danish: the files, where the figures come from, licence, citation.
+
+    ``chart_files``: (file name inside the zip, chart title, address of the page showing it);
+    ``zip_path``: where the zip is served, relative to the site's root.
+    """
+    d = data.descriptor
+    years = [str(y) for y in model.figures.get("followup_years", [])]
+    base = (site_url or "").rstrip("/")
+    zip_address = f"{base}/{zip_path}" if base else zip_path
+    lines = [f"# {d.get('title') or 'Sikker By'}: åbne data", ""]
+    if d.get("description"):
+        lines += [" ".join(str(d["description"]).split()), ""]
+    if data.is_public:
+        lines += [
+            f"Dette er den offentlige udgave: interne rækker og kolonner er fjernet, og antal personer under {data.threshold} "
+            f"står som „<{data.threshold}“ (erklæret som manglende værdi i datapackage.json).",
+            "",
+        ]
+    lines += ["## Filerne", "", "- `datapackage.json`: beskrivelse af alle tabeller, felter, typer og nøgler (Frictionless Data Package).",
+              "- `scores.json`: målopfyldelse og effektscore pr. aktivitet og opfølgningsår, beregnet ud fra målepunkternes egne vurderinger."]  # fmt: skip
+    for resource in d.get("resources", []):
+        rows = len(data.tables.get(resource["name"], []))
+        what = " ".join(str(resource.get("description") or "").split())
+        lines.append(f"- `{resource['path']}` ({resource.get('title') or resource['name']}, {rows} rækker): {what}".rstrip(": "))
+    for name, title, page in chart_files:
+        lines.append(f"- `{name}`: tallene bag diagrammet „{title}“ ({page}).")
+    lines += ["", "Tabellernes tekstfelter står som i kilderne og kan indeholde Markdown (fx `*kursiv*`); "
+              "diagrammernes CSV-filer har ren tekst. Tal bruger punktum som decimaltegn."]  # fmt: skip
+    lines += ["", "## Hvor tallene kommer fra", "",
+              "Tallene er skrevet af fra Københavns Kommunes egne dokumenter; hver række har en kolonne `source`, der siger hvorfra. "
+              "Målopfyldelse og effektscore i `scores.json` og i diagrammerne er talt op af sitet ud fra de rækker. Kildedokumenterne:", ""]  # fmt: skip
+    for doc in data.tables.get("documents", []):
+        title = doc.get("short_title") or doc.get("title") or doc.get("id")
+        year = f", {doc['year']}" if doc.get("year") and str(doc["year"]) not in str(title) else ""
+        lines.append(f"- {title} ({doc.get('publisher') or 'udgiver ikke oplyst'}{year})")
+    lines += ["", "## Licens", "", f"Licens: {licence_text(d)}.", ""]
+    period = f"effektopfølgning {', '.join(years)}" if years else "ingen effektopfølgning"
+    lines += ["## Sådan henviser du", "",
+              f"Københavns Kommune: Sikker By, åbne data ({period}). {zip_address}, hentet [dato].",
+              "", "Et diagram: „diagrammets titel“. Kilde: som under diagrammet. Sikker By, Københavns Kommune, sidens adresse.", ""]  # fmt: skip
+    return "\n".join(lines)
+
+
+def package_zip(files: dict[str, bytes]) -> bytes:
+    """A zip of ``files`` (name inside the zip -> bytes): sorted, one fixed time, not compressed, so
+    the build's audit reads every byte of it as it reads the loose files."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(f"sikkerby-data/{name}", date_time=ZIP_DATE)
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, files[name])
+    return buffer.getvalue()
+
+
+def write_zip(target: Path, files: dict[str, bytes]) -> Path:
+    """Write the zip when its bytes changed (a live preview leaves it alone otherwise)."""
+    data = package_zip(files)
+    if not target.exists() or target.read_bytes() != data:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return target

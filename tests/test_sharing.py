@@ -63,7 +63,10 @@ def test_every_page_has_open_graph_and_twitter_tags(built: Path) -> None:
             missing = [k for k in REQUIRED if not head.meta.get(k)]
             assert not missing, f"{edition}/{rel} mangler {missing}"
             assert head.meta["og:url"].startswith("https://sikkerby.example.org/"), rel
-            assert head.meta["og:image"] == "https://sikkerby.example.org/" + urls.SHARE_IMAGE
+            own = rel.startswith(("aktiviteter/", "bydele/")) and rel.count("/") == 2  # activity and district pages (issue 19)
+            image = urls.share_image(rel.removesuffix("/index.html") + ".md") if own else urls.SHARE_IMAGE
+            assert head.meta["og:image"] == "https://sikkerby.example.org/" + image, rel
+            assert (built / edition / image).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
             assert len(head.meta["og:description"]) <= 201
 
 

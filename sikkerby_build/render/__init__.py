@@ -11,6 +11,7 @@ navigation, landing pages) is returned in the ``RenderResult``; the engine write
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +24,7 @@ from ..edition import EditionData
 from ..problems import Problem
 from ..sanitize import attribute_text, markdown_to_safe_html, unescaped_text
 from ..settings import Settings
-from . import card, jinja, urls
+from . import card, jinja, text, urls
 from .page import Abbreviation, Page, RenderResult
 from .pages import GENERATORS, news
 from .site import Site, make_site
@@ -51,21 +52,30 @@ def render(
     result = RenderResult(report_years=list(model.figures["followup_years"]))
     pages = [page for generate in GENERATORS for page in generate(site)]  # every context first, then write
     base = {**site.base_context(), "pdfs": settings.pdfs, "municipal": municipal.as_context(municipal.load(settings.content_dir))}
+    placed: list[tuple[Any, str]] = []  # (chart, page path) for embeds and the zip
     with jinja.bound_documents(data.tables.get("documents", [])):  # the templates' |cite filter
         for page in pages:
-            writer.write(page.path, front_matter(adapt_meta(page.meta, page)) + _body(env, page, base))
+            meta = page.meta
+            if page.card is not None:
+                meta = {**meta, "share_image": urls.share_image(page.path)}
+                writer.keep(card.write_page_image(writer.docs / urls.share_image(page.path), meta.get("title", ""), page.card, data.edition))
+            writer.write(page.path, front_matter(adapt_meta(meta, page)) + _body(env, page, base))
             _record(result, page)
             for chart in page.charts:
                 writer.write(urls.chart_csv(chart.id), chart.csv)
-    for path in downloads.write(writer.docs / urls.DOWNLOADS, data, model):
+                writer.write(urls.chart_embed(chart.id), embed_page(env, chart, page.path, settings.site_url))
+                placed.append((chart, page.path))
+    package = downloads.write(writer.docs / urls.DOWNLOADS, data, model)
+    for path in package:
         writer.keep(path)
+    writer.keep(_write_zip(writer.docs, package, placed, data, model, settings.site_url))
     writer.keep(writer.write(urls.PLOTLY_BUNDLE, plotly_bundle(settings.plotly_bundle)))
     writer.write(urls.NEWS_FEED, news.feed(site, settings.site_url))
     for path, html in redirect_pages(data.tables.get("activity_aliases", []), model, settings.site_url):
         writer.write(path, html)
     writer.keep(card.write(writer.docs / urls.SHARE_IMAGE, data.edition))
     writer.remove_stale()
-    result.abbreviations = abbreviations(model.reference.glossary, _staged_text(writer))
+    result.abbreviations = abbreviations(model.reference.glossary, site.labels.get("tooltips") or {}, _staged_text(writer))
     result.figures = live_figures.values(model)
     return result
 
@@ -111,6 +121,38 @@ def redirect_pages(aliases: list[dict[str, Any]], model: compute.Model, site_url
 def _staged_text(writer: Writer) -> str:
     """The Markdown of every staged page, where glossary terms can occur."""
     return "\n".join(p.read_text(encoding="utf-8") for p in sorted(writer.written) if p.suffix == ".md" and p.is_file())
+def address(path: str, site_url: str | None, current: str) -> str:
+    """A page's address as a citation gives it: absolute with a site address, else relative to ``current``."""
+    if site_url:
+        return site_url.rstrip("/") + "/" + urls.page_url(path)
+    return urls.rel(current, path)
+
+
+def embed_page(env: Any, chart: Any, page_path: str, site_url: str | None) -> str:
+    """The chart alone, with its citation, for an iframe elsewhere (everything from this site)."""
+    here = urls.chart_embed(chart.id)
+    return env.get_template("embed.html.j2").render(
+        c=chart,
+        page_address=address(page_path, site_url, here),
+        embed_address=address(here, site_url, here),
+        plotly_src=urls.rel(here, urls.PLOTLY_BUNDLE),
+        image_address=address(urls.SHARE_IMAGE, site_url, here),
+        description=text.cut_at_word(chart.summary, 200),
+    )
+
+
+def _write_zip(docs: Path, package: list[Path], placed: list[tuple[Any, str]], data: EditionData, model: compute.Model, site_url: str | None) -> Path:
+    """The whole open-data package in one zip: every CSV (tables and charts), datapackage.json,
+    scores.json and a Danish README."""
+    folder = docs / urls.DOWNLOADS
+    files = {p.relative_to(folder).as_posix(): p.read_bytes() for p in package}
+    charts_in_zip = []
+    for chart, page_path in sorted(placed, key=lambda cp: cp[0].id):
+        name = posixpath.relpath(urls.chart_csv(chart.id), urls.DOWNLOADS)
+        files[name] = chart.csv.encode("utf-8")
+        charts_in_zip.append((name, chart.title, address(page_path, site_url, urls.HOME) or "forsiden"))
+    files["README.md"] = downloads.readme(data, model, charts_in_zip, urls.DATA_ZIP, site_url).encode("utf-8")
+    return downloads.write_zip(docs / urls.DATA_ZIP, files)
 
 
 def _body(env: Any, page: Page, base: dict[str, Any]) -> str:
@@ -153,27 +195,37 @@ def plotly_bundle(path: Path) -> str:
 
 
 _WORDS = re.compile(r"[^\W_]+")
+TOOLTIP_LIMIT = 250
 
 
-def abbreviations(glossary: list[dict[str, Any]], text: str | None = None) -> list[Abbreviation]:
-    """Glossary terms and aliases with a one-line plain-text definition, for tooltips.
+def tooltip(entry: dict[str, Any], short: dict[str, str]) -> str:
+    """A glossary term's tooltip: its short explanation (templates' labels.yml) or the whole
+    sentences of its definition that fit in ``TOOLTIP_LIMIT`` characters; never cut mid-word."""
+    if entry.get("id") in short:
+        return " ".join(str(short[entry["id"]]).split())
+    definition = " ".join(unescaped_text(markdown_to_safe_html(entry["definition"])).split())
+    return text.first_sentences(definition, TOOLTIP_LIMIT)
+
+
+def abbreviations(glossary: list[dict[str, Any]], short: dict[str, str] | None = None, staged: str | None = None) -> list[Abbreviation]:
+    """Glossary terms and aliases with a short plain-text explanation, for tooltips.
 
     Each term is also recognised in any case and its regular inflections (``term_forms``).
     Python-Markdown's abbr extension costs time per abbreviation on every page, so with the
-    site's ``text`` only the forms that actually occur in it are listed.
+    site's ``staged`` text only the forms that actually occur in it are listed.
     """
     from ..search_forms import term_forms
 
-    words = set(_WORDS.findall(text)) if text is not None else None
+    words = set(_WORDS.findall(staged)) if staged is not None else None
     out, seen = [], set()
     for g in glossary:
-        definition = " ".join(unescaped_text(markdown_to_safe_html(g["definition"])).split())
+        definition = tooltip(g, short or {})
         for term in [g["term"], *(g.get("aliases") or "").split("|")]:
             for form in term_forms(term):  # any case, regular inflections (issue 20)
-                if form in seen or (words is not None and not _occurs(form, words, text or "")):
+                if form in seen or (words is not None and not _occurs(form, words, staged or "")):
                     continue
                 seen.add(form)
-                out.append(Abbreviation(form, definition[:300]))
+                out.append(Abbreviation(form, definition))
     return out
 
 

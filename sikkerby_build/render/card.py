@@ -55,3 +55,69 @@ def write(target: Path, edition: str) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     return target
+
+
+# ---------------------------------------------------------------- one card per page (issue 19)
+
+
+def _wrapped(draw, text: str, font, width: int, max_lines: int) -> list[str]:
+    """``text`` in lines no wider than ``width`` pixels, at most ``max_lines`` (the last cut at a word with "…")."""
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        trial = f"{line} {word}".strip()
+        if line and draw.textlength(trial, font=font) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = trial
+    if line:
+        lines.append(line)
+    if len(lines) > max_lines:
+        last = lines[max_lines - 1]
+        while last and draw.textlength(last + " …", font=font) > width:
+            last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
+        lines = [*lines[: max_lines - 1], last + " …"]
+    return lines
+
+
+def page_image(title: str, result: list[str], edition: str) -> bytes:
+    """A page's own card: the page title and, for an activity, its latest result (a line each), as PNG bytes."""
+    from PIL import Image, ImageDraw
+
+    card = Image.new("RGB", (WIDTH, HEIGHT), BLUE)
+    draw = ImageDraw.Draw(card)
+    draw.rectangle((0, HEIGHT - 110, WIDTH, HEIGHT), fill=DARK)
+    draw.text((80, 60), "Sikker By", font=_font(True, 40), fill=WHITE)
+    size = 68
+    font = _font(True, size)
+    lines = _wrapped(draw, title, font, WIDTH - 160, 3)
+    if len(lines) == 3:
+        size = 56
+        font = _font(True, size)
+        lines = _wrapped(draw, title, font, WIDTH - 160, 3)
+    y = 150
+    draw.rectangle((80, y, 92, y + len(lines) * int(size * 1.2)), fill=WHITE)
+    for line in lines:
+        draw.text((116, y), line, font=font, fill=WHITE)
+        y += int(size * 1.2)
+    small = _font(False, 36)
+    y += 10
+    for line in [wrapped for text in result[:3] for wrapped in _wrapped(draw, text, small, WIDTH - 200, 1)]:
+        y += 10
+        draw.text((116, y), line, font=small, fill=WHITE)
+        y += 38
+    draw.text((80, HEIGHT - 78), FOOTER, font=_font(True, 40), fill=WHITE)
+    if edition == "internal":
+        draw.rectangle((WIDTH - 420, 40, WIDTH - 40, 110), fill=RED)
+        draw.text((WIDTH - 395, 52), "Intern udgave", font=_font(True, 40), fill=WHITE)
+    buffer = io.BytesIO()
+    card.quantize(colors=32).save(buffer, format="PNG")  # a few colours: small files, fast
+    return buffer.getvalue()
+
+
+def write_page_image(target: Path, title: str, result: list[str], edition: str) -> Path:
+    data = page_image(title, result, edition)
+    if not target.exists() or target.read_bytes() != data:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return target

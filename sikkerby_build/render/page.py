@@ -26,6 +26,7 @@ class Page:
     layout: str = "default"  # "landing": no table of contents
     live_figures: bool = False  # editorial page with {{ figures.* }} placeholders
     nav: NavPage | None = None  # a content page that places itself in the navigation
+    card: list[str] | None = None  # lines under the title on the page's own share image (None: the site's card)
 
 
 @dataclass

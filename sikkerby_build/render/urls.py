@@ -46,6 +46,11 @@ NEWS_DIR = "nyheder/"  # content/nyheder/*.md are news posts
 NEWS_FEED = "nyheder/feed.xml"
 SHARE_IMAGE = "assets/images/deling.png"  # the card image of shared links (og:image)
 
+
+def share_image(page_path: str) -> str:
+    """A page's own card image (og:image), for pages that have one (activities, districts)."""
+    return "assets/images/deling/" + (page_path[:-3] if page_path.endswith(".md") else page_path).replace("/", "-") + ".png"
+
 # Content files (content/…) that have a fixed place on the site; ``None``: used by a template.
 CONTENT_TARGETS: dict[str, str | None] = {
     "vision.md": VISION,
@@ -92,6 +97,14 @@ def annual_report(year: int) -> str:
 
 def chart_csv(chart_id: str) -> str:
     return f"{DOWNLOADS}/diagrammer/{chart_id}.csv"
+
+
+def chart_embed(chart_id: str) -> str:
+    """A chart alone on a page, with its citation: for embedding (an iframe) elsewhere."""
+    return f"{DOWNLOADS}/diagrammer/{chart_id}.html"
+
+
+DATA_ZIP = f"{DOWNLOADS}/sikkerby-data.zip"  # the whole open-data package in one file
 
 
 _DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"})

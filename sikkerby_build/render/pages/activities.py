@@ -7,7 +7,7 @@ from typing import Any
 
 from ... import charts, search_forms
 from ...sanitize import unescaped_text
-from .. import history, urls
+from .. import history, text, urls
 from ..page import Page
 from ..site import Site
 
@@ -20,14 +20,14 @@ def generate(site: Site) -> Iterator[Page]:
     yield _explorer_page(site)
 
 
-def _followup_chart(activity: dict[str, Any], followup: dict[str, Any]) -> charts.Chart | None:
-    return charts.measurement_chart(
+def _followup_charts(activity: dict[str, Any], followup: dict[str, Any]) -> list[charts.Chart]:
+    return charts.measurement_charts(
         f"chart-{activity['id']}-{followup['year']}", activity["name"], followup["year"], followup["measurements"], followup["source"]
     )
 
 
 def _activity_page(site: Site, activity: dict[str, Any]) -> Page:
-    followups = [{**f, "chart": _followup_chart(activity, f)} for f in activity["followups"]]
+    followups = [{**f, "charts": _followup_charts(activity, f)} for f in activity["followups"]]
     goals_by_focus = site.model.goals_by_focus
     past = history.activity_context(activity)["history"]  # None below two follow-up years
     return Page(
@@ -35,7 +35,7 @@ def _activity_page(site: Site, activity: dict[str, Any]) -> Page:
         template="activity.md.j2",
         meta={
             "title": activity["name"],
-            "description": unescaped_text(activity["description"] or activity["name"])[:160],
+            "description": text.cut_at_word(unescaped_text(activity["description"] or activity["name"]), 160),
             "tags": [x for x in [*activity["administrations"], activity["prevention_category"]] if x],
         },
         context=dict(
@@ -48,8 +48,10 @@ def _activity_page(site: Site, activity: dict[str, Any]) -> Page:
             history=past,
             overview=[o for o in site.data.tables.get("overview_rows", []) if o["activity_id"] == activity["id"]],
             target_group_excerpt=_excerpt_year(activity),
+            brief=brief(activity),
         ),
-        charts=[f["chart"] for f in followups if f["chart"] is not None] + ([past["chart"]] if past and past["chart"] else []),
+        charts=[c for f in followups for c in f["charts"]] + ([past["chart"]] if past and past["chart"] else []),
+        card=card_lines(activity),
     )
 
 
@@ -62,6 +64,32 @@ def _excerpt_year(activity: dict) -> int | None:
         if own and full.startswith(own) and len(full) > len(own):
             return f["year"]
     return None
+def card_lines(activity: dict[str, Any]) -> list[str]:
+    """The latest result for the activity's share image."""
+    latest = activity["latest"]
+    if not latest:
+        return ["Ikke fulgt op i en effektopfølgning endnu"]
+    f = latest["fulfilment"]
+    first = f"Effektopfølgning {latest['year']}: " + (f"{f.met} af {f.total} succeskriterier opfyldt" if f.assessable else "målopfyldelsen kan ikke vurderes")
+    score = latest["score"].total
+    return [first, f"Effektscore {score} af {latest['score'].max}" if score is not None else "Ingen effektvurdering"]
+
+
+NOT_STATED = "ikke oplyst i kilderne"
+
+
+def brief(activity: dict[str, Any]) -> dict[str, str]:
+    """"Hvad, hvor, for hvem, hvad koster det" from the activity's own fields (plain text, cut at a
+    sentence; the facts box below has them whole); a field the sources do not fill is said to be
+    missing, never guessed."""
+    what = text.first_sentences(unescaped_text(activity["description"] or ""), 280)
+    where = ", ".join(activity["districts"]) or " ".join((activity.get("area_text") or "").split())
+    return {
+        "what": what or NOT_STATED,
+        "where": where or NOT_STATED,
+        "who": text.first_sentences(activity.get("target_group") or "", 200) or NOT_STATED,
+        "budget_text": " ".join((activity.get("budget_text") or "").split()),
+    }
 
 
 def explorer_options(site: Site) -> dict[str, list[str]]:

@@ -60,6 +60,7 @@ def district_page(site: Site, district: dict[str, Any]) -> Page:
             latest_label=quarter_label(kf.latest),
         ),
         charts=[chart] if chart else [],
+        card=[f"Sikker By aktiviteterne i {district['name']}"],
     )
 
 

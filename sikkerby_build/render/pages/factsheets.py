@@ -57,9 +57,11 @@ def _entry(activity: dict[str, Any], followup: dict[str, Any]) -> dict[str, Any]
 
 
 def _document_chart(activity: dict[str, Any], followup: dict[str, Any]) -> charts.Chart | None:
-    return charts.measurement_chart(
+    """The document's chart: the measurements of its most frequent unit (one unit per axis)."""
+    found = charts.measurement_charts(
         f"doc-{activity['id']}-{followup['year']}", activity["name"], followup["year"], followup["measurements"], followup["source"]
     )
+    return found[0] if found else None
 
 
 def generate_reports(site: Site) -> Iterator[Page]:

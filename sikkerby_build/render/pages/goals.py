@@ -7,7 +7,7 @@ from typing import Any
 
 from ... import charts
 from ...sanitize import unescaped_text
-from .. import urls
+from .. import text, urls
 from ..page import Page
 from ..site import Site
 
@@ -23,7 +23,7 @@ def _goal_page(goal: dict[str, Any], status_label: str) -> Page:
     return Page(
         path=urls.goal(goal["id"]),
         template="goal.md.j2",
-        meta={"title": f"Effektmål {goal['number']}", "description": unescaped_text(goal["text"])[:160]},
+        meta={"title": f"Effektmål {goal['number']}", "description": text.cut_at_word(unescaped_text(goal["text"]), 160)},
         context=dict(g=goal, chart=chart),
         charts=[chart],
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ... import compute, disclosure, live_figures
+from ... import compute, disclosure, downloads, live_figures
 from .. import urls
 from ..page import Page
 from ..site import Site
@@ -15,7 +15,13 @@ def generate(site: Site) -> Iterator[Page]:
     yield Page(urls.GLOSSARY, "glossary.md.j2", {"title": "Ordliste"}, dict(glossary=ref.glossary))
     context = dict(rubric=ref.rubric, example=compute.worked_example(), on_track_ratio=compute.ON_TRACK_RATIO, small_numbers=small_numbers(site))
     yield Page(urls.METHODOLOGY, "methodology.md.j2", {"title": "Metode"}, context)
-    yield Page(urls.OPEN_DATA, "open_data.md.j2", {"title": "Åbne data"}, dict(resources=site.data.descriptor["resources"], documents=sorted(site.data.tables.get("documents", []), key=lambda d: d["id"])))
+    yield Page(
+        urls.OPEN_DATA, "open_data.md.j2",
+        {"title": "Åbne data", "description": "Hent hele Sikker By datapakken som én zip-fil: alle tabeller som CSV, datapackage.json, scores.json og en vejledning."},
+        dict(resources=site.data.descriptor["resources"], licence=downloads.licence_text(site.data.descriptor),
+             years=site.model.figures.get("followup_years", []),
+             documents=sorted(site.data.tables.get("documents", []), key=lambda d: d["id"])),
+    )  # fmt: skip
     yield Page(
         urls.HOME, "front.md.j2", {"title": "Sikker By"},
         dict(front=site.prose.get("front.md"), goals=site.model.goals, stories=site.stories[:3], story_slug=lambda s: urls.story_slug(s.path),

@@ -19,7 +19,10 @@ def generate(site: Site) -> Iterator[Page]:
         yield _annual_report(site, year)
     yield _results_index(site)
     yield _budget_effect(site)
-    yield Page(urls.STATUS, "status.md.j2", {"title": "Rapporteringsstatus"}, dict(activities=site.model.activities))
+    yield Page(
+        urls.STATUS, "status.md.j2", {"title": "Rapporteringsstatus"},
+        dict(activities=site.model.activities, by_administration=status_by_administration(site)),
+    )  # fmt: skip
     yield Page(
         urls.SUMMARIES, "summaries.md.j2", {"title": "Sammenfatning"},
         dict(summaries=site.model.summaries, participants=site.data.participants),
@@ -82,3 +85,41 @@ def _budget_effect(site: Site) -> Page:
         dict(chart=chart, points=points, unscored=unscored),
         charts=[chart] if chart else [],
     )  # fmt: skip
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)}\u00a0%" if whole else "–"  # no line break before "%"
+
+
+def status_by_administration(site: Site) -> list[dict[str, Any]]:
+    """Per administration (an activity counts for each administration it names): how many
+    activities, how many followed up, with every criterion met, and with an effect score; last
+    a row for all activities, each counted once."""
+    names = {code: row["name"] for code, row in site.ref.administrations.items()}
+    acts = site.model.activities
+    rows = [_status_row(code, names.get(code, code), [a for a in acts if code in a["administrations"]])
+            for code in sorted({c for a in acts for c in a["administrations"]})]  # fmt: skip
+    unnamed = [a for a in acts if not a["administrations"]]
+    if unnamed:
+        rows.append(_status_row("", "Ingen forvaltning angivet", unnamed))
+    rows.append(_status_row("", "Alle aktiviteter (hver én gang)", acts))
+    return rows
+
+
+def _status_row(code: str, name: str, acts: list[dict[str, Any]]) -> dict[str, Any]:
+    followed = [a for a in acts if a["latest"]]
+    assessable = [a["latest"]["fulfilment"] for a in followed if a["latest"]["fulfilment"].assessable]
+    met, total = sum(f.met for f in assessable), sum(f.total for f in assessable)
+    counts = {
+        "activities": len(acts),
+        "followed_up": len(followed),
+        "all_met": sum(1 for a in followed if a["marking"] == "all"),
+        "scored": sum(1 for a in acts if a["effect_score"] is not None),
+    }
+    return {
+        "code": code, "name": name, **counts,
+        "followed_up_share": _share(counts["followed_up"], counts["activities"]),
+        "all_met_share": _share(counts["all_met"], counts["followed_up"]),
+        "scored_share": _share(counts["scored"], counts["activities"]),
+        "criteria": f"{met} af {total} ({_share(met, total)})" if total else "–",
+    }  # fmt: skip

@@ -49,16 +49,52 @@
         if (!el) return;
         var format = button.dataset.sbDownload;
         button.disabled = true;
-        drawChart(el).then(function () {
-          return window.Plotly.downloadImage(el, {
-            format: format, filename: button.dataset.chart, width: 1000, height: 560
-          });
-        }).catch(function () { /* the CSV link and the table stay available */ })
+        drawChart(el).then(function () { return citedImage(el, format); })
+          .then(function (url) {
+            var a = document.createElement("a");
+            a.href = url; a.download = button.dataset.chart + "." + format;
+            document.body.appendChild(a); a.click(); a.remove();
+          }).catch(function () { /* the CSV link and the table stay available */ })
           .then(function () { button.disabled = false; });
       });
     });
     var here = window.location.origin + window.location.pathname;
     document.querySelectorAll("[data-sb-page-url]").forEach(function (span) { span.textContent = here; });
+  }
+
+  /* An exported image cites itself: title (and unit) on top; source, period, the programme and
+   * the page's address underneath, because images are shared without the page around them. */
+  function plotlyText(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+  function wrapLine(text, width) {
+    var words = String(text).split(/\s+/), lines = [], line = "";
+    words.forEach(function (w) {
+      if (line && (line + " " + w).length > width) { lines.push(line); line = w; } else { line = line ? line + " " + w : w; }
+    });
+    if (line) lines.push(line);
+    return lines;
+  }
+  function citedImage(el, format) {
+    var figure = el.closest("figure") || el;
+    var d = figure.dataset;
+    var title = d.sbHeading || "";  /* the chart's title with its unit */
+    var lines = wrapLine("Kilde: " + (d.sbSource || ""), 120)
+      .concat(wrapLine("Periode: " + (d.sbPeriod || "") + " · Sikker By, Københavns Kommune", 120))
+      .concat([window.location.origin + window.location.pathname]);
+    var width = 1000, bottom = 96 + 18 * lines.length, top = 84, height = 560 + 18 * lines.length;
+    var layout = JSON.parse(JSON.stringify(el.layout || {}));
+    layout.title = { text: "<b>" + plotlyText(title) + "</b>", x: 0.01, xanchor: "left", y: 0.98, yanchor: "top", font: { size: 18 } };
+    layout.legend = { orientation: "h", x: 0, y: 1.02, yanchor: "bottom" };
+    layout.margin = { l: (layout.margin && layout.margin.l) || 56, r: (layout.margin && layout.margin.r) || 16, t: top, b: bottom };
+    layout.width = width; layout.height = height;
+    layout.paper_bgcolor = "#ffffff";
+    var plotHeight = height - top - bottom;
+    layout.annotations = (layout.annotations || []).concat([{
+      xref: "paper", yref: "paper", x: 0, y: -(bottom - 12 - 18 * lines.length) / plotHeight, xanchor: "left", yanchor: "top",
+      align: "left", showarrow: false, font: { size: 12, color: "#4f5a64" }, text: lines.map(plotlyText).join("<br>")
+    }]);
+    return window.Plotly.toImage({ data: el.data, layout: layout }, { format: format, width: width, height: height });
   }
 
   /* Printing (the browser's and the build's PDFs): every chart drawn, not only those scrolled to. */
@@ -258,7 +294,42 @@
     apply();
   }
 
+  /* The 404 page's "Søg på sitet" button opens the header's search (Material's toggle). */
+  function initSearchButtons() {
+    document.querySelectorAll("[data-sb-open-search]").forEach(function (button) {
+      if (button.dataset.ready) return;
+      button.dataset.ready = "1";
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var toggle = document.getElementById("__search");
+        var input = document.querySelector(".md-search__input");
+        if (toggle) { toggle.checked = true; toggle.dispatchEvent(new Event("change")); }
+        if (input) input.focus();
+      });
+    });
+  }
+
+  /* Glossary terms (Material's abbr tooltips) by keyboard: every term can take focus, and its
+   * tooltip then shows (Material follows focus); Escape hides it without moving focus or pointer
+   * (WCAG 2.1.1, 1.4.13). It shows again when another term gets focus or the pointer. */
+  var TIP_HIDDEN = "sb-tooltips-dismissed";
+  function initGlossaryTerms() {
+    document.querySelectorAll(".md-content abbr").forEach(function (abbr) {
+      if (!abbr.hasAttribute("tabindex")) abbr.setAttribute("tabindex", "0");
+    });
+  }
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" || e.key === "Esc") document.documentElement.classList.add(TIP_HIDDEN);
+  });
+  ["focusin", "mouseover"].forEach(function (name) {
+    document.addEventListener(name, function (e) {
+      if (e.target && e.target.closest && e.target.closest("abbr")) document.documentElement.classList.remove(TIP_HIDDEN);
+    });
+  });
+
   function onPage() {
+    initGlossaryTerms();
+    initSearchButtons();
     drawCharts();
     initChartMenus();
     initExplorer();
