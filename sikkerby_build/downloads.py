@@ -19,6 +19,7 @@ from typing import Any
 from . import compute
 from .disclosure import Suppressed
 from .edition import EditionData
+from .municipal import NOT_DECIDED  # one wording for every setting not yet decided
 from .sanitize import spreadsheet_safe
 
 
@@ -96,7 +97,6 @@ def write(target: Path, data: EditionData, model: compute.Model) -> list[Path]:
 # ---------------------------------------------------------------- the whole package in one zip (issue 19)
 
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)  # every entry the same time: the same package gives the same bytes
-NOT_DECIDED = "ikke fastlagt"
 
 
 def licence_text(descriptor: dict[str, Any]) -> str:

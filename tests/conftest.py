@@ -229,6 +229,21 @@ def built_site(site_url: str) -> Path:
     return shared("real-site", lambda f: pipeline.build("all", DATA, f / "out", CONTENT, site_url=site_url)) / "out"
 
 
+@pytest.fixture(scope="session")
+def staged_public_docs() -> Path:
+    """The real data's public edition rendered into a staging folder (everything before MkDocs),
+    once per run whichever worker asks first: its ``docs`` folder (read-only)."""
+    from sikkerby_build import settings
+
+    def make(folder: Path) -> None:
+        config = settings.resolve(ROOT, DATA, CONTENT, folder / "out", 5, None)
+        checked = validate_stage.check_project(config.data_dir, config.content_dir)
+        assert checked.report.ok, [p.line() for p in checked.report.errors]
+        pipeline.stage("public", config, folder / "staging", checked.report, (checked.dataset, checked.pages))
+
+    return shared("staged-public", make) / "staging" / "docs"
+
+
 @pytest.fixture(autouse=True)
 def _fast_tier_builds_no_site(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """The fast tier (``-m "not slow and not browser"``) runs no MkDocs build: a test that does is slow."""

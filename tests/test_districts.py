@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import csv
 import re
-import tempfile
 from pathlib import Path
 
 import pytest
 
-from sikkerby_build import compute, keyfigures, pipeline, settings
+from sikkerby_build import compute, keyfigures
 from sikkerby_build.load import load_data
-from sikkerby_build.validate import validate
-from tests.conftest import CONTENT, DATA, ROOT
+from tests.conftest import DATA, ROOT
 
 BYDELE = [
     "Indre By", "Østerbro", "Nørrebro", "Vesterbro/Kongens Enghave", "Valby", "Vanløse", "Brønshøj-Husum", "Bispebjerg",
@@ -81,12 +79,8 @@ def test_unnamed_disadvantaged_areas_stay_unplaced(model):
 
 
 @pytest.fixture(scope="module")
-def docs() -> Path:
-    config = settings.resolve(ROOT, DATA, CONTENT, Path(tempfile.mkdtemp()), 5, None)
-    report = validate(config.data_dir, config.content_dir)
-    staging = Path(tempfile.mkdtemp(prefix="districts-test-"))
-    pipeline.stage("public", config, staging, report)
-    return staging / "docs"
+def docs(staged_public_docs: Path) -> Path:
+    return staged_public_docs
 
 
 def test_a_page_per_district_and_an_overview(docs, model):

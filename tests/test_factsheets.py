@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
 import pytest
+from conftest import shared
 
 from sikkerby_build import compute, edition, settings
 from sikkerby_build.load import load_content, load_data
@@ -15,6 +17,7 @@ from sikkerby_build.render.pages.factsheets import cut
 
 ROOT = Path(__file__).resolve().parent.parent
 CANARY = "KANARIE-faktaark-51c0"
+
 
 
 def test_cut_at_a_word_boundary() -> None:
@@ -26,26 +29,33 @@ def test_cut_at_a_word_boundary() -> None:
 
 
 @pytest.fixture(scope="module")
-def staged(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    data = tmp_path_factory.mktemp("data")
-    shutil.copytree(ROOT / "data", data, dirs_exist_ok=True)
-    path = data / "activities.csv"
-    rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
-    for row in rows:
-        if row["id"] == "sjakket":
-            row["contact"] = CANARY
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    dataset, pages = load_data(data), list(load_content(ROOT / "content"))
-    out = {}
+def staged() -> dict[str, Path]:
+    """Both editions of the real data with a canary contact on Sjakket, rendered (no MkDocs) once
+    per test run, whichever worker asks first."""
+
+    def make(folder: Path) -> None:
+        data = folder / "data"
+        shutil.copytree(ROOT / "data", data)
+        path = data / "activities.csv"
+        rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
+        for row in rows:
+            if row["id"] == "sjakket":
+                row["contact"] = CANARY
+        with path.open("w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        dataset, pages = load_data(data), list(load_content(ROOT / "content"))
+        for name in ("public", "internal"):
+            selected = edition.select(dataset, pages, name)
+            rendered = render(selected, compute.build_model(selected.tables), folder / name, [], settings.default())
+            (folder / f"{name}_pages.json").write_text(json.dumps(list(rendered.pages)), encoding="utf-8")
+
+    folder = shared("factsheet-canary", make)
+    out: dict = {}
     for name in ("public", "internal"):
-        selected = edition.select(dataset, pages, name)
-        staging = tmp_path_factory.mktemp(name)
-        rendered = render(selected, compute.build_model(selected.tables), staging, [], settings.default())
-        out[name] = staging / "docs"
-        out[name + "_pages"] = rendered.pages  # type: ignore[assignment]
+        out[name] = folder / name / "docs"
+        out[name + "_pages"] = json.loads((folder / f"{name}_pages.json").read_text(encoding="utf-8"))
     return out
 
 

@@ -41,8 +41,8 @@ def stage_public(data_dir: Path, content_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def docs() -> Path:
-    return stage_public(DATA, CONTENT)
+def docs(staged_public_docs: Path) -> Path:
+    return staged_public_docs
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +92,7 @@ def test_pages_say_not_decided_and_the_package_has_no_licence(docs):
     assert "licenses" not in json.loads((docs / "data/datapackage.json").read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow  # renders a whole edition of its own (seconds): the full suite runs it
 def test_settings_once_set_reach_the_pages_and_the_descriptor(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(DATA, data)

@@ -209,6 +209,7 @@ def synthetic(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow  # renders a whole edition of its own (seconds): the full suite runs it
 def test_synthetic_three_years_activity_pages_show_the_changes(synthetic):
     docs, result = _stage(synthetic)
     assert result.report_years == [2019, 2020, 2021]
@@ -289,6 +290,7 @@ def add_2020_followups(data_dir: Path) -> dict[str, tuple[int, tuple[int, ...]]]
     return made
 
 
+@pytest.mark.slow  # renders a whole edition of its own (seconds): the full suite runs it
 def test_real_data_with_a_2020_followup_for_three_activities(data_copy):
     made = add_2020_followups(data_copy)
     docs, result = _stage(data_copy)

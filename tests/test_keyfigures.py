@@ -191,6 +191,7 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.slow  # renders a whole edition of its own (seconds): the full suite runs it
 def test_key_figures_page_with_real_sparse_data():
     docs = _stage(DATA, CONTENT, "public")
     page = (docs / "program/noegletal.md").read_text(encoding="utf-8")
@@ -207,6 +208,7 @@ def test_key_figures_page_with_real_sparse_data():
     shutil.rmtree(docs.parent, ignore_errors=True)
 
 
+@pytest.mark.slow  # renders a whole edition of its own (seconds): the full suite runs it
 def test_key_figures_page_with_a_synthetic_full_year(synthetic: Path):
     docs = _stage(synthetic, synthetic / "content", "public")
     page = (docs / "program/noegletal.md").read_text(encoding="utf-8")

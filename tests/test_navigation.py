@@ -71,6 +71,7 @@ def _nav_paths(items) -> list[tuple[str | None, str | None]]:
     return out
 
 
+@pytest.mark.slow  # renders a whole edition of its own (seconds): the full suite runs it
 def test_editor_pages_reach_the_nav_without_mkdocs_yml(data_copy):
     content = data_copy / "content"
     add_editor_pages(content)
