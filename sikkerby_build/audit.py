@@ -16,10 +16,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from . import matching
+from . import matching, urls
 from .edition import EditionData
 from .problems import Problem
-from .render import urls
 
 MARKUP_SUFFIXES = {".html", ".htm", ".xml", ".svg"}
 BINARY_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".pdf"}

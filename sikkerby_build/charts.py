@@ -147,7 +147,7 @@ def measurement_charts(chart_id: str, activity_name: str, year: int, rows: list[
 
 
 def _slug(text: str) -> str:
-    from .render.urls import slugify
+    from .urls import slugify
 
     return slugify(text)
 

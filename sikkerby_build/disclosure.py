@@ -763,16 +763,14 @@ _KIND_TITLES = {
 }
 
 
-def unsafe_text_warnings(dataset: Any, threshold: int = DEFAULT_THRESHOLD) -> list[Problem]:
+def unsafe_text_warnings(dataset: Any, kept: Mapping[str, set[int]], threshold: int = DEFAULT_THRESHOLD) -> list[Problem]:
     """Warnings for free text in the public edition that small-number rules cannot make safe.
 
     Each names the CSV file, the physical line of the text (inside a multi-line cell too)
-    and the field. Only rows and columns that reach the public edition are checked.
+    and the field. Only rows and columns that reach the public edition are checked: ``kept``
+    holds the indexes of the public rows per resource (``edition.public_row_indexes``).
     """
-    from .edition import public_row_indexes  # late: edition imports this module
-
     problems: list[Problem] = []
-    kept = public_row_indexes(dataset)
     by_field = wordings(dataset)
     used: set[Wording] = set()
     for resource in dataset.descriptor["resources"]:

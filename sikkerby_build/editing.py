@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .problems import Problem
+from .suggest import mente_du
 
 SKELETON = "UDFYLD"
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -130,7 +131,6 @@ def _missing(package: Package, name: str, row: dict[str, Any]) -> list[str]:
 
 
 def _activity(package: Package, activity_id: str) -> dict[str, str]:
-    from .validate import mente_du
 
     activities = package.rows("activities")
     for a in activities:
@@ -182,7 +182,7 @@ def new_followup(data_dir: Path, activity_id: str, year: int) -> list[Written]:
 def new_activity(data_dir: Path, activity_id: str, name: str) -> list[Written]:
     package = Package(data_dir)
     if not SLUG.match(activity_id):
-        from .render.urls import slugify
+        from .urls import slugify
 
         raise EditError(
             f"Id'et '{activity_id}' kan ikke bruges: kun små bogstaver a–z, tal og bindestreger (fx '{slugify(activity_id) or 'min-aktivitet'}')."
@@ -210,7 +210,7 @@ def _front_matter(meta: dict[str, Any]) -> str:
 
 
 def new_story(data_dir: Path, content_dir: Path, slug: str, title: str | None = None, activities: list[str] | None = None) -> list[Written]:
-    from .render import urls
+    from . import urls
 
     if not SLUG.match(slug):
         raise EditError(f"'{slug}' kan ikke bruges som navn: kun små bogstaver a–z, tal og bindestreger (fx '{urls.slugify(slug)}').")
@@ -232,7 +232,7 @@ def new_news(content_dir: Path, slug: str, title: str | None = None, date: str |
     """A news post in content/nyheder/ as an internal draft, with every front matter key the news list needs."""
     import datetime as dt
 
-    from .render import urls
+    from . import urls
 
     if not SLUG.match(slug):
         raise EditError(f"'{slug}' kan ikke bruges som navn: kun små bogstaver a–z, tal og bindestreger (fx '{urls.slugify(slug)}').")
@@ -259,7 +259,7 @@ def new_news(content_dir: Path, slug: str, title: str | None = None, date: str |
 
 
 def new_page(content_dir: Path, path: str, title: str | None = None, section: str | None = None) -> list[Written]:
-    from .render import urls
+    from . import urls
 
     relative = path.strip().lstrip("/")
     relative = relative if relative.endswith(".md") else relative + ".md"
@@ -272,7 +272,6 @@ def new_page(content_dir: Path, path: str, title: str | None = None, section: st
     if urls.is_story(relative) or urls.is_news(relative):
         raise EditError("Fortællinger laves med 'sikkerby new story', nyheder som filer i content/nyheder/ med dato i front matter.")
     if section is not None and section not in urls.SECTIONS:
-        from .validate import mente_du
 
         raise EditError(f"section '{section}' findes ikke; brug en af: {', '.join(urls.SECTIONS)}.{mente_du(section, urls.SECTIONS)}")
     taken = {urls.page_url(p) for p in _fixed_pages()}
@@ -289,7 +288,7 @@ def new_page(content_dir: Path, path: str, title: str | None = None, section: st
 
 
 def _fixed_pages() -> list[str]:
-    from .render import urls
+    from . import urls
 
     return [v for k, v in vars(urls).items() if k.isupper() and isinstance(v, str) and v.endswith(".md")]
 

@@ -48,6 +48,7 @@ from typing import Any
 from . import disclosure, matching
 from .disclosure import DEFAULT_THRESHOLD, PERSON_UNITS, Suppressed, is_person_unit  # noqa: F401 (re-exported)
 from .load import ContentPage, Dataset, Row
+from .problems import Problem
 
 EDITIONS = ("public", "internal")
 SUPPRESSED = f"<{DEFAULT_THRESHOLD}"
@@ -107,6 +108,12 @@ def foreign_keys(descriptor: dict[str, Any]) -> list[tuple[str, tuple[str, ...],
             target = reference.get("resource") or resource["name"]  # "" = self-reference
             out.append((resource["name"], _fields(fk["fields"]), target, _fields(reference["fields"])))
     return out
+
+
+def public_text_warnings(dataset: Dataset, threshold: int = DEFAULT_THRESHOLD) -> list[Problem]:
+    """Free text of the public rows that small-number rules cannot make safe (located problems):
+    ``disclosure.unsafe_text_warnings`` on the rows this edition keeps."""
+    return disclosure.unsafe_text_warnings(dataset, public_row_indexes(dataset), threshold)
 
 
 def public_row_indexes(dataset: Dataset) -> dict[str, set[int]]:

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from .render import urls
+from . import urls
 from .render.page import Page, RenderResult
 from .sanitize import tooltip_text
 from .settings import TOOL_ROOT, Settings
@@ -129,8 +129,8 @@ def _blog_addresses(config: dict[str, Any]) -> None:
     """Blog post and category addresses in ASCII (æ→ae, ø→oe, å→aa), as ``urls.news_url`` expects."""
     for plugin in config.get("plugins", []):
         if isinstance(plugin, dict) and isinstance(plugin.get("blog"), dict):
-            plugin["blog"]["post_slugify"] = PythonName("sikkerby_build.render.urls.slugify")
-            plugin["blog"]["categories_slugify"] = PythonName("sikkerby_build.render.urls.slugify")
+            plugin["blog"]["post_slugify"] = PythonName("sikkerby_build.urls.slugify")
+            plugin["blog"]["categories_slugify"] = PythonName("sikkerby_build.urls.slugify")
 
 
 def write_engine_files(staging: Path, rendered: RenderResult) -> None:

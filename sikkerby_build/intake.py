@@ -33,6 +33,7 @@ from typing import Any
 
 from .editing import COPIED_FROM_PREVIOUS, CRITERIA, EditError, Package, Written
 from .problems import Problem
+from .suggest import mente_du
 
 INSTRUCTIONS = "Vejledning"
 ID_LABEL = "Aktivitets-id"
@@ -309,7 +310,6 @@ def write_templates(data_dir: Path, year: int, out_dir: Path, administration: st
         raise EditError(f"Der er intet afsluttet opfølgningsår før {year} at lave skemaer ud fra.")
     admins = {a["code"]: a.get("name", a["code"]) for a in package.rows("administrations")}
     if administration is not None and administration not in admins:
-        from .validate import mente_du
 
         raise EditError(f"Forvaltningen '{administration}' findes ikke i administrations.csv.{mente_du(administration, admins)}")
     rubric = package.rows("rubric")
@@ -436,7 +436,6 @@ def _read_sheet(ws: Any, workbook: str, problems: list[Problem], plan: YearPlan,
     year_text = _text(ws[f"B{FIRST_STABLE_ROW + 1}"].value)
     where = f'{workbook}, ark "{ws.title}"'
     if activity_id not in plan.names:
-        from .validate import mente_du
 
         problems.append(Problem("import-sheet", workbook, f"{where}, celle B{FIRST_STABLE_ROW}: aktiviteten '{activity_id}' findes ikke i activities.csv.{mente_du(activity_id, plan.names)} "
                                 "Cellen er låst; brug et nyt skema fra 'sikkerby template followup'."))  # fmt: skip
@@ -728,7 +727,6 @@ def write_import(data_dir: Path, plan: ImportPlan) -> list[str]:
 def new_year(data_dir: Path, year: int, document: str) -> Written:
     """Declare a follow-up year 'i gang' with its source document (followup_years.csv)."""
     from .editing import _check_year
-    from .validate import mente_du
 
     package = Package(data_dir)
     _check_year(year)

@@ -12,7 +12,7 @@ called at the end of ``compute.build_model``; it adds to the model
 - computed observations: the number of safety-index areas with marked or intensified need per
   year for the goal defined on it (the goal whose ``measure`` names the Tryghedsindeks), and the
   yearly number of reports of the five crime types for the indicator on reports; goal and
-  indicator progress are recomputed with ``compute.goal_progress``.
+  indicator progress are recomputed with ``progress.goal_progress``.
 
 Seed 000, "Nøgletal for kriminalitet i København": the figures cover the year from 1 January to
 date, and reports and charges are compared with the same period of the previous year. A CSV row
@@ -30,9 +30,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
-from . import compute, disclosure
+from . import disclosure, progress
 from .disclosure import Suppressed
 
 Row = dict[str, Any]
@@ -506,13 +506,30 @@ def report_observations(indicator: Row, reports: list[Row]) -> list[Row]:
 
 def _progress(
     points_rows: list[Row], target: float | None, deadline: int | None, direction: str, primary: str | None = None
-) -> tuple[str | None, compute.Progress]:
+) -> tuple[str | None, progress.Progress]:
     primary = primary or (points_rows[0]["series"] if points_rows else None)
     points = [(o["year"], o["value"]) for o in points_rows if o["series"] == primary]
-    return primary, compute.goal_progress(points, target, deadline, direction)
+    return primary, progress.goal_progress(points, target, deadline, direction)
 
 
-def attach(model: compute.Model, tables: dict[str, list[Row]]) -> compute.Model:
+class ComputedModel(Protocol):
+    """What ``attach`` reads and extends of ``compute.Model`` (compute calls this module, so this
+    module names the parts it needs instead of importing compute)."""
+
+    @property
+    def activities(self) -> list[Row]: ...
+    @property
+    def indicators(self) -> list[Row]: ...
+    @property
+    def goals(self) -> list[Row]: ...
+    @property
+    def figures(self) -> dict[str, Any]: ...
+
+
+M = TypeVar("M", bound=ComputedModel)
+
+
+def attach(model: M, tables: dict[str, list[Row]]) -> M:
     """Add districts, key figures and the computed observations to a model (see module doc)."""
     districts = sorted(tables.get("districts", []), key=lambda d: d["number"])
     order = {d["id"]: d["number"] for d in districts}

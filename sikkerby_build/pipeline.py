@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import audit as audit_stage
-from . import compute, edition, engine, municipal, printing, publish, render, settings
+from . import compute, edition, engine, municipal, printing, publish, render, settings, urls
 from .load import ContentPage, Dataset, load_content, load_data
 from .problems import Problem, Report, ValidationFailed
 from .settings import Settings
@@ -173,7 +173,7 @@ def build_edition(name: str, job: _EditionJob, version: Path, progress: Progress
         engine.build_site(staging, name, new_site, rendered, config)
         if config.pdfs:
             printing.print_pdfs(
-                new_site, render.urls.print_jobs(rendered.pages), lambda m: progress(f"{name}: {m}"), job.cache, job.pdf_date, job.tabs
+                new_site, urls.print_jobs(rendered.pages), lambda m: progress(f"{name}: {m}"), job.cache, job.pdf_date, job.tabs
             )
         progress(f"{name}: efterkontrol …")
         problems = audit_stage.audit(new_site, data, job.site_url)

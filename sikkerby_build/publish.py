@@ -78,7 +78,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .render.urls import DOWNLOADS
+from .urls import DOWNLOADS
 
 LOCK_NAME = ".lock"
 VERSIONS = ".versions"

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .editing import SLUG, EditError, Package, Written
 from .intake import _records, _row_text
+from .suggest import mente_du
 
 ALIASES = "activity_aliases"
 
@@ -73,7 +74,6 @@ def _front_matter_activities(text: str, old: str, new: str) -> str:
 
 
 def rename_activity(data_dir: Path, content_dir: Path | None, old: str, new: str, today: dt.date | None = None) -> list[Written]:
-    from .validate import mente_du
 
     package = Package(data_dir)
     activities = package.rows("activities")
@@ -81,7 +81,7 @@ def rename_activity(data_dir: Path, content_dir: Path | None, old: str, new: str
     if old not in ids:
         raise EditError(f"Aktiviteten '{old}' findes ikke i activities.csv.{mente_du(old, ids)}")
     if not SLUG.match(new):
-        from .render.urls import slugify
+        from .urls import slugify
 
         raise EditError(f"Id'et '{new}' kan ikke bruges: kun små bogstaver a–z, tal og bindestreger (fx '{slugify(new) or 'min-aktivitet'}').")
     aliases = package.rows(ALIASES)

@@ -18,7 +18,6 @@ suggestion, and the rows that fail only because of it are summarised in the same
 from __future__ import annotations
 
 import csv
-import difflib
 import functools
 import io
 import json
@@ -29,9 +28,13 @@ from typing import Any
 
 from frictionless import Package
 
-from . import compute, danish, disclosure, live_figures, matching, municipal
+from . import compute, danish, editing, edition, live_figures, matching, municipal
+from .citations import unknown_sources
+from .edition import CITYWIDE, stated_totals
 from .load import ContentLoad, ContentPage, Dataset, load_content, load_data
+from .news_rules import check_posts
 from .problems import Problem, Report
+from .suggest import mente_du, suggest
 from .textchecks import character_problem, nesting_problem
 
 EXCEL_HINT = "Sådan gemmer Excel på en dansk pc; ret den med 'sikkerby fix-csv data/{name}' (se Redaktørguiden, 'Filer fra Excel')."
@@ -418,17 +421,6 @@ _CONSTRAINT = re.compile(r'constraint "(\w+)" is "(.*)"', re.DOTALL)
 _POSITION = re.compile(r'position "?(\d+)')
 
 
-def suggest(value: str, candidates: Any) -> str | None:
-    """The closest known value to a misspelt one, or None."""
-    matches = difflib.get_close_matches(str(value), sorted({str(c) for c in candidates if c not in (None, "")}), n=1, cutoff=0.6)
-    return matches[0] if matches else None
-
-
-def mente_du(value: str, candidates: Any) -> str:
-    match = suggest(value, candidates)
-    return f" Mente du '{match}'?" if match else ""
-
-
 def _frictionless_message(
     error: Any, field_types: dict[str, str], file: str, lines: LineMap, field_descriptions: dict[str, str] | None = None
 ) -> tuple[str, str]:
@@ -707,7 +699,6 @@ def stated_total_problems(dataset: Dataset, lines: LineMap | None = None) -> lis
     key (e.g. ``crime_charges``): an error when it disagrees with the districts' sum; a warning
     when it agrees, because it is left out of the public edition (the total minus the visible
     districts would reveal a hidden one; the pages compute the city from the districts)."""
-    from .edition import CITYWIDE, stated_totals  # late: edition imports load, as this module does
 
     lines = lines or LineMap(dataset.root)
     problems: list[Problem] = []
@@ -809,7 +800,6 @@ def _activity_link_rules(page: ContentPage, file: str, activity_ids: set[str], a
 
 def _source_rules(dataset: Dataset) -> list[Problem]:
     """Every source must begin with the id of a document in documents.csv; aliases must not shadow an id."""
-    from .citations import unknown_sources
 
     documents = sorted(str(d["id"]) for d in dataset.table("documents"))
     problems = []
@@ -833,7 +823,7 @@ def _source_rules(dataset: Dataset) -> list[Problem]:
     return problems
 
 
-NAV_SECTIONS = ("program", "resultater", "om", "intern")  # = render.urls.SECTIONS
+NAV_SECTIONS = ("program", "resultater", "om", "intern")  # = urls.SECTIONS
 
 
 def _nav_rules(page: ContentPage, file: str) -> list[Problem]:
@@ -873,7 +863,6 @@ def pasted_secrets(dataset: Dataset, pages: list[ContentPage]) -> list[Problem]:
     page's source: an error at the page and line, before the build's audit would find it in the
     output. The same comparison form as the audit (``matching.fold``); exempt only when the value
     is public in the public data (``edition.select`` decides that)."""
-    from . import edition  # late: edition imports load, as this module does
 
     public = [p for p in pages if edition.is_public_page(p)]
     if not public or len(public) == len(pages) and not dataset.tables:
@@ -997,7 +986,6 @@ def _validate_data(data_dir: Path, report: Report) -> Dataset | None:
     if not report.ok:
         return None
     lines = LineMap(data_dir)
-    from . import editing  # late: editing uses this module's suggestions
 
     # rows made by 'sikkerby new' (source UDFYLD): one error per skeleton lists what is left to fill in
     report.extend(editing.fold_skeletons(data_dir, _run_frictionless(data_dir, descriptor, lines)))
@@ -1012,8 +1000,6 @@ def _validate_data(data_dir: Path, report: Report) -> Dataset | None:
 
 def _news_rules(pages: list[ContentPage]) -> list[Problem]:
     """News posts' front matter (title, date, description, categories), located."""
-    from .render.pages.news import check_posts
-
     return check_posts(pages)
 
 
@@ -1046,7 +1032,7 @@ def check_project(data_dir: Path, content_dir: Path | None = None) -> Checked:
         report.extend(_news_rules(content.pages))
     if dataset is not None and report.ok:
         report.extend(quality_warnings(dataset, LineMap(data_dir)))
-        report.extend(disclosure.unsafe_text_warnings(dataset))
+        report.extend(edition.public_text_warnings(dataset))
     if content is not None:
         report.extend(municipal.check(content_dir))  # the municipality's settings: warnings until decided
     return Checked(report, dataset, content)

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from sikkerby_build import audit
+from sikkerby_build import audit, urls
 from sikkerby_build.edition import EditionData
-from sikkerby_build.render import urls
 
 SECRET = "Kontaktperson Birgitte Hemmelig på lokal 4412"
 

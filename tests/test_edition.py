@@ -282,7 +282,7 @@ def test_downloads_write_suppressed_counts_and_validate(data_copy, tmp_path):
 
 
 def test_unsafe_text_is_reported_with_file_physical_line_and_field(data_copy):
-    from sikkerby_build.disclosure import unsafe_text_warnings
+    from sikkerby_build.edition import public_text_warnings as unsafe_text_warnings
 
     ds = load_data(data_copy)
     target = ds.table("measurements")[5]["id"]
@@ -301,7 +301,7 @@ def test_unsafe_text_is_reported_with_file_physical_line_and_field(data_copy):
 
 
 def test_internal_rows_are_not_warned_about(data_copy):
-    from sikkerby_build.disclosure import unsafe_text_warnings
+    from sikkerby_build.edition import public_text_warnings as unsafe_text_warnings
 
     def plant(row):
         if row["id"] == "feriecamp":

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import shared
 
-from sikkerby_build import compute, edition, settings
+from sikkerby_build import compute, edition, settings, urls
 from sikkerby_build.load import load_content, load_data
-from sikkerby_build.render import render, urls
+from sikkerby_build.render import render
 from sikkerby_build.render.pages.factsheets import cut
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sikkerby_build import compute, editing, pipeline, settings
+from sikkerby_build import compute, editing, pipeline, settings, urls
 from sikkerby_build.render import history as render_history
-from sikkerby_build.render import urls
 from sikkerby_build.synth import write_package
 from sikkerby_build.validate import validate
 

@@ -12,9 +12,8 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from sikkerby_build import engine, pipeline, settings
+from sikkerby_build import engine, pipeline, settings, urls
 from sikkerby_build.load import ContentPage
-from sikkerby_build.render import urls
 from sikkerby_build.render.pages.content import nav_place
 from sikkerby_build.validate import validate
 

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from sikkerby_build import compute, edition, live_figures
+from sikkerby_build import compute, edition, live_figures, news_rules, urls
 from sikkerby_build.load import ContentPage, load_content, load_data
-from sikkerby_build.render import urls
 from sikkerby_build.render.pages import news
 from sikkerby_build.render.site import make_site
 
@@ -36,7 +35,7 @@ def test_post_problems_are_located_and_danish() -> None:
         _page("nyheder/ok.md", {"title": "T", "date": dt.date(2026, 11, 22), "description": "x", "categories": ["A"]}),
         _page("om.md", {"title": "Ikke en nyhed"}),
     ]
-    problems = news.check_posts(pages)
+    problems = news_rules.check_posts(pages)
     by_file = {(p.file, p.field) for p in problems}
     assert ("content/nyheder/uden-dato.md", "date") in by_file
     assert ("content/nyheder/forkert.md", "date") in by_file
@@ -51,7 +50,7 @@ def test_the_two_posts_use_only_known_live_figures() -> None:
     assert {urls.news_slug(p.path) for p in pages} >= {"effektopfoelgningen-2019", "sikker-by-ugen"}
     model = compute.build_model(edition.select(load_data(ROOT / "data"), list(load_content(ROOT / "content")), "public").tables)
     assert live_figures.check_pages(pages, model) == []
-    assert not news.check_posts(pages)
+    assert not news_rules.check_posts(pages)
 
 
 def _feed(edition_name: str, site_url: str | None) -> ET.Element:

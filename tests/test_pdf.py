@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from sikkerby_build import audit, compute, edition, printing
+from sikkerby_build import audit, compute, edition, printing, urls
 from sikkerby_build.load import load_content, load_data
-from sikkerby_build.render import urls
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

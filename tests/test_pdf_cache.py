@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sikkerby_build import printing
-from sikkerby_build.render import urls
+from sikkerby_build import printing, urls
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sikkerby_build import charts, compute, downloads, edition, render, settings
+from sikkerby_build import charts, compute, downloads, edition, render, settings, urls
 from sikkerby_build.load import load_content, load_data
-from sikkerby_build.render import text, urls
+from sikkerby_build.render import text
 from sikkerby_build.render.pages import activities, results
 from sikkerby_build.render.site import make_site
 from sikkerby_build.synth import write_package

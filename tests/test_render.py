@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sikkerby_build import compute, edition, render, settings
+from sikkerby_build import compute, edition, render, settings, urls
 from sikkerby_build.load import load_content, load_data
-from sikkerby_build.render import urls
 from sikkerby_build.render.pages import GENERATORS
 from sikkerby_build.render.site import make_site
 from sikkerby_build.synth import write_package

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from sikkerby_build.render import card, urls
+from sikkerby_build import urls
+from sikkerby_build.render import card
 
 pytestmark = pytest.mark.slow
 

@@ -338,7 +338,7 @@ def test_real_small_counts_in_free_text_are_rewritten_and_the_source_kept_intern
     assert "public_wordings" not in public.tables
     source = {r["id"]: r for r in internal.tables["measurements"]}
     assert "2 med positiv afslutning." in source["ssp-plus-2019-1"]["after_text"]
-    errors = [p for p in disclosure.unsafe_text_warnings(ds) if p.severity == "error"]
+    errors = [p for p in edition.public_text_warnings(ds) if p.severity == "error"]
     assert errors == []
 
 

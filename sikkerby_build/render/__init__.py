@@ -19,12 +19,12 @@ from typing import Any
 
 import yaml
 
-from .. import compute, downloads, live_figures, municipal
+from .. import compute, downloads, live_figures, municipal, urls
 from ..edition import EditionData
 from ..problems import Problem
 from ..sanitize import attribute_text, markdown_to_safe_html, unescaped_text
 from ..settings import Settings
-from . import card, jinja, text, urls
+from . import card, jinja, text
 from .page import Abbreviation, Page, RenderResult
 from .pages import GENERATORS, news
 from .site import Site, make_site
@@ -233,4 +233,4 @@ def _occurs(form: str, words: set[str], text: str) -> bool:
     return form in words if " " not in form else form in text
 
 
-__all__ = ["render", "RenderResult", "Page", "Site", "urls"]
+__all__ = ["render", "RenderResult", "Page", "Site"]

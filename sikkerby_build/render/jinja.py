@@ -18,10 +18,9 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from .. import compute, danish
+from .. import compute, danish, urls
 from ..citations import cite
 from ..sanitize import markdown_to_safe_html, neutralize_text, plain_text, tooltip_text
-from . import urls
 
 
 def noun(count: object, singular: str, plural: str) -> str:

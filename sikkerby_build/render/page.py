@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..charts import Chart
-from .urls import NavPage
+from ..urls import NavPage
 
 
 @dataclass

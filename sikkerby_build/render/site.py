@@ -6,11 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import compute
+from .. import compute, urls
 from ..edition import EditionData
 from ..load import ContentPage
 from ..problems import Problem
-from . import urls
 
 
 @dataclass

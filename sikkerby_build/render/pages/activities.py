@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ... import charts, search_forms
+from ... import charts, search_forms, urls
 from ...sanitize import unescaped_text
-from .. import history, text, urls
+from .. import history, text
 from ..page import Page
 from ..site import Site
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ... import urls
 from ...load import ContentPage
-from .. import urls
 from ..page import Page
 from ..site import Site
 

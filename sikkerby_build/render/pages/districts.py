@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ... import keyfigures
+from ... import keyfigures, urls
 from ...keyfigures import KeyFigures
-from .. import urls
 from ..page import Page
 from ..site import Site
 from .keyfigures import comparison_chart, comparison_table, quarter_label

@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ... import charts
+from ... import charts, urls
 from ...sanitize import unescaped_text
-from .. import urls
 from ..page import Page
 from ..site import Site
 from .activities import CATEGORY_ORDER

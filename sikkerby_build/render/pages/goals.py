@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ... import charts
+from ... import charts, urls
 from ...sanitize import unescaped_text
-from .. import text, urls
+from .. import text
 from ..page import Page
 from ..site import Site
 

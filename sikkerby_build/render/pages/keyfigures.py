@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ... import danish, keyfigures
+from ... import danish, keyfigures, urls
 from ...charts import PALETTE, Chart, _fig, _Figure, _plotted, _said
 from ...disclosure import Suppressed
 from ...keyfigures import Comparison, KeyFigures
-from .. import urls
 from ..page import Page
 from ..site import Site
 

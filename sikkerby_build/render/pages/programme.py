@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .. import urls
+from ... import urls
 from ..page import Page
 from ..site import Site
 

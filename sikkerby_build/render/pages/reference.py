@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ... import compute, disclosure, downloads, live_figures
-from .. import urls
+from ... import compute, disclosure, downloads, live_figures, urls
 from ..page import Page
 from ..site import Site
 

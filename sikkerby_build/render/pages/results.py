@@ -7,8 +7,8 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from ... import charts
-from .. import history, urls
+from ... import charts, urls
+from .. import history
 from ..page import Page
 from ..site import Site
 from .activities import CATEGORY_ORDER
