@@ -75,7 +75,7 @@ def stage_for_mkdocs(data: Path, staging: Path) -> Path:
     report = validate(data, data / "content")
     _, rendered = pipeline.stage("public", config_settings, staging, report)
     engine.write_engine_files(staging, rendered)
-    config = engine.edition_config(staging, "public", staging / "site", rendered, config_settings)
+    config = engine.material.edition_config(staging, "public", staging / "site", rendered, config_settings)
     path = staging / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path

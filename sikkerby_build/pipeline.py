@@ -118,7 +118,7 @@ def build(
     report = checked.report
     if not report.ok or checked.dataset is None:
         raise ValidationFailed(report)
-    out_dir = Path(out_dir).resolve()  # MkDocs resolves relative paths against its config file
+    out_dir = Path(out_dir).resolve()  # the engine resolves relative paths against its own config file
     out_dir.mkdir(parents=True, exist_ok=True)
     result = BuildResult(report=report)
     job = _EditionJob(
@@ -168,7 +168,7 @@ def build_edition(name: str, job: _EditionJob, version: Path, progress: Progress
         staging.mkdir(mode=0o700)
         progress(f"{name}: genererer sider …")
         data, rendered = stage(name, config, staging, job.report, job.loaded)
-        progress(f"{name}: bygger {len(rendered.pages)} sider med MkDocs …")
+        progress(f"{name}: bygger {len(rendered.pages)} sider med {engine.ENGINE.name} …")
         new_site = version / name
         engine.build_site(staging, name, new_site, rendered, config)
         if config.pdfs:

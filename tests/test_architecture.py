@@ -115,3 +115,40 @@ def test_stages_before_render_and_the_audit_do_not_reach_render_or_the_engine(gr
 
 def test_urls_is_a_module_of_its_own_that_depends_on_no_stage(graph):
     assert graph["sikkerby_build.urls"] <= set(), graph["sikkerby_build.urls"]
+
+
+def third_party_imports(package: Path = PACKAGE) -> dict[str, set[str]]:
+    """Module -> the top-level names of the outside packages it imports (anywhere in the file)."""
+    out: dict[str, set[str]] = {}
+    for path in package.rglob("*.py"):
+        names: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                names.add(node.module.split(".")[0])
+            elif isinstance(node, ast.Import):
+                names.update(a.name.split(".")[0] for a in node.names)
+        out[_module_name(path, package)] = names
+    return out
+
+
+ENGINE_PACKAGES = {"mkdocs", "material", "mkdocs_macros", "pymdownx"}
+
+
+def test_only_the_engine_package_imports_mkdocs_or_material():
+    outside = {m: sorted(names & ENGINE_PACKAGES) for m, names in third_party_imports().items() if names & ENGINE_PACKAGES and not m.startswith("sikkerby_build.engine")}
+    assert outside == {}
+    assert third_party_imports()["sikkerby_build.engine.material"] >= {"mkdocs"}  # the check looks where MkDocs is
+
+
+def test_the_material_engine_implements_the_engine_protocol():
+    import inspect
+
+    from sikkerby_build import engine
+
+    members = [n for n, v in vars(engine.Engine).items() if callable(v) and not n.startswith("_")] + ["name"]
+    assert set(members) >= {"adapt_meta", "write_engine_files", "build_site", "serve", "name"}
+    for name in members:
+        assert hasattr(engine.ENGINE, name), name
+        if name != "name":
+            expected = list(inspect.signature(getattr(engine.Engine, name)).parameters)[1:]  # without self
+            assert list(inspect.signature(getattr(engine.ENGINE, name)).parameters) == expected, name

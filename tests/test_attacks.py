@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from sikkerby_build import pipeline
-from sikkerby_build.engine import abbreviation_line
+from sikkerby_build.engine.material import abbreviation_line
 from sikkerby_build.sanitize import markdown_to_safe_html, neutralize_text
 from tests.conftest import _serve
 

@@ -18,7 +18,7 @@ import pytest
 
 from sikkerby_build import audit, disclosure, live_figures
 from sikkerby_build.edition import EditionData
-from sikkerby_build.engine import abbreviation_line
+from sikkerby_build.engine.material import abbreviation_line
 from sikkerby_build.load import ContentPage, FrontMatterError, parse_front_matter
 from sikkerby_build.render.jinja import environment
 from sikkerby_build.sanitize import markdown_to_safe_html

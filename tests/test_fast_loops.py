@@ -171,7 +171,7 @@ def test_preview_console_shows_problems_errors_first_and_hides_routine_lines() -
 
 
 def test_serve_hook_gives_untitled_pages_their_title(tmp_path: Path) -> None:
-    from sikkerby_build import serve_hooks
+    from sikkerby_build.engine import serve_hooks
 
     class File:
         abs_src_path = str(tmp_path / "index.md")

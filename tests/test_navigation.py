@@ -83,7 +83,7 @@ def test_editor_pages_reach_the_nav_without_mkdocs_yml(data_copy):
         try:
             _, result = pipeline.stage(edition, config, staging, report)
             navs[edition] = _nav_paths(urls.site_nav(result.report_years, result.nav_pages, internal=edition == "internal"))
-            mkdocs = engine.mkdocs_nav(urls.site_nav(result.report_years, result.nav_pages, internal=edition == "internal"))
+            mkdocs = engine.material.mkdocs_nav(urls.site_nav(result.report_years, result.nav_pages, internal=edition == "internal"))
             assert "presse.md" in repr(mkdocs)
         finally:
             shutil.rmtree(staging, ignore_errors=True)

@@ -20,10 +20,10 @@ from typing import Any
 
 import yaml
 
-from . import urls
-from .render.page import Page, RenderResult
-from .sanitize import tooltip_text
-from .settings import TOOL_ROOT, Settings
+from .. import urls
+from ..render.page import Page, RenderResult
+from ..sanitize import tooltip_text
+from ..settings import TOOL_ROOT, Settings
 
 
 class EngineFailed(Exception):
@@ -305,3 +305,16 @@ def serve(staging: Path, edition: str, port: int, rendered: RenderResult, settin
     finally:
         logger.removeHandler(console)
         logger.propagate = True
+
+
+class _Material:
+    """MkDocs Material as an ``engine.Engine``."""
+
+    name = "MkDocs Material"
+    adapt_meta = staticmethod(adapt_meta)
+    write_engine_files = staticmethod(write_engine_files)
+    build_site = staticmethod(build_site)
+    serve = staticmethod(serve)
+
+
+MATERIAL = _Material()
