@@ -14,11 +14,12 @@ Pure functions, no I/O except reading the CSV files to locate lines in ``unknown
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from .csvlines import record_starts
 
 Row = Mapping[str, Any]
 
@@ -157,18 +158,6 @@ def is_known(source: str, documents: Iterable[Row] | Mapping[str, Row]) -> bool:
     return bool(parts) and all(doc_id is not None for doc_id, _ in parts)
 
 
-def _record_lines(path: Path) -> list[int]:
-    """Physical line (1-based) on which each data record of a CSV file starts."""
-    starts: list[int] = []
-    with open(path, encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh)
-        previous_end = 0
-        for _ in reader:
-            starts.append(previous_end + 1)
-            previous_end = reader.line_num
-    return starts[1:]
-
-
 def unknown_sources(
     dataset_tables: Any, documents: Iterable[Row] | Mapping[str, Row] | None = None
 ) -> list[tuple[str, int, str, str]]:
@@ -194,7 +183,7 @@ def unknown_sources(
         file = paths.get(name, f"{name}.csv")
         lines: list[int] | None = None
         if root is not None and (Path(root) / file).exists():
-            lines = _record_lines(Path(root) / file)
+            lines = record_starts(Path(root) / file)
         for i, row in enumerate(rows):
             for field in fields:
                 value = row.get(field)

@@ -54,7 +54,6 @@ Rules (the methodology page must say this; suggested Danish text in ``METHOD_TEX
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -65,6 +64,7 @@ from typing import Any
 from markupsafe import escape
 
 from . import danish
+from .csvlines import record_starts
 from .problems import Problem
 
 DEFAULT_THRESHOLD = 5
@@ -429,7 +429,7 @@ def wordings(dataset: Any) -> dict[tuple[str, str], list[Wording]]:
     """The package's public wordings per (resource, field), in file order."""
     rows = dataset.tables.get(WORDINGS, []) if hasattr(dataset, "tables") else []
     try:
-        starts = physical_lines(Path(dataset.root) / f"{WORDINGS}.csv") if rows else []
+        starts = record_starts(Path(dataset.root) / f"{WORDINGS}.csv") if rows else []
     except OSError:
         starts = []
     out: dict[tuple[str, str], list[Wording]] = {}
@@ -743,19 +743,6 @@ def _as_list(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def physical_lines(path: Path) -> list[int]:
-    """The physical line (1-based) each data record starts on, header = line 1."""
-    lines: list[int] = []
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle)
-        previous = 0
-        for i, _record in enumerate(reader):
-            if i:
-                lines.append(previous + 1)
-            previous = reader.line_num
-    return lines
-
-
 _KIND_TITLES = {
     "unhandled": "small-number-text",
     "complement": "small-number-complement",
@@ -783,7 +770,7 @@ def unsafe_text_warnings(dataset: Any, kept: Mapping[str, set[int]], threshold: 
         rows = dataset.tables.get(name, [])
         path = Path(dataset.root) / resource["path"]
         try:
-            starts = physical_lines(path)
+            starts = record_starts(path)
         except OSError:
             starts = []
         for index in sorted(kept.get(name, set())):

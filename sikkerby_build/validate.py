@@ -30,6 +30,7 @@ from frictionless import Package
 
 from . import compute, danish, editing, edition, live_figures, matching, municipal
 from .citations import unknown_sources
+from .csvlines import iter_record_starts
 from .edition import CITYWIDE, stated_totals
 from .load import ContentLoad, ContentPage, Dataset, load_content, load_data
 from .news_rules import check_posts
@@ -66,13 +67,9 @@ class LineMap:
         starts = [0]  # index 0 unused: records are numbered from 1
         try:
             with open(self.data_dir / file, encoding="utf-8", newline="") as handle:
-                reader = csv.reader(handle)
-                previous = 0
-                for _ in reader:
-                    starts.append(previous + 1)
-                    previous = reader.line_num
+                starts.extend(iter_record_starts(handle))
         except (OSError, UnicodeDecodeError, csv.Error):
-            pass
+            pass  # the lines read so far; a broken file has its own problem
         return starts
 
     def __call__(self, file: str, record: int | None) -> int | None:
