@@ -116,7 +116,7 @@ def _word_chunks(line: str) -> list[str]:
 
 def _fragments(value: str) -> list[str]:
     """Split an internal value into searchable pieces (lines, without Markdown markers)."""
-    pieces = []
+    pieces: list[str] = []
     for line in re.split(r"[\n\r]+", value):
         line = re.sub(r"^[\s#>*\-+]+|[*_`]+", "", line).strip()
         line = normalise(line)
@@ -140,7 +140,7 @@ def _find_needles(texts: dict[str, str], needles: dict[str, str]) -> list[tuple[
     for rel, text in texts.items():
         for word in set(_WORD.findall(text.lower())):
             files_by_word.setdefault(word, set()).add(rel)
-    hits = []
+    hits: list[tuple[str, str]] = []
     for needle in needles:
         words = set(_WORD.findall(needle.lower()))
         candidates = set(texts) if not words else set.intersection(*(files_by_word.get(w, set()) for w in words))

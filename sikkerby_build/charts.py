@@ -235,7 +235,7 @@ def goal_chart(goal: dict[str, Any], status_label: str) -> Chart:
     end = max(years | ({deadline} if deadline else set())) if years else None
     categories = [str(y) for y in range(start, end + 1)] if start is not None and end is not None else []
     observed_years = {o["year"] for o in goal["observations"]}
-    missing = [y for y in range(start, end + 1) if y not in observed_years and y != deadline] if start else []
+    missing = [y for y in range(start, end + 1) if y not in observed_years and y != deadline] if start and end is not None else []
     for y in missing:
         rows.append([y, goal.get("primary_series") or "", "", goal.get("unit") or "", "ingen data indberettet"])
     rows.sort(key=lambda r: (r[0], str(r[1])))
@@ -565,7 +565,7 @@ class _SketchFrame:
             "yaxis": _sketch_y_range(layout, traces, "yaxis"),
             "yaxis2": _sketch_y_range(layout, traces, "yaxis2") if two_axes else (0.0, 1.0),
         }
-        x_values = [v for t in traces for v in _numbers(t.get("x"))] if numeric_x else []
+        x_values = [v for t in traces for v in _numbers(t.get("x")) if v is not None] if numeric_x else []
         x_low, x_high = (0.0, max(x_values, default=1.0) * 1.08 or 1.0) if numeric_x else (0.0, 1.0)
         return cls(
             layout, traces, numeric_x, categories, two_axes, named, legend_rows,

@@ -111,7 +111,7 @@ class Suppressed:
         return True
 
     @property
-    def bounds(self) -> tuple[int, int]:
+    def bounds(self) -> tuple[float, float]:
         """The smallest and largest value the hidden count can have."""
         return 1, self.threshold - 1
 
@@ -120,14 +120,14 @@ class Suppressed:
 class Interval(Suppressed):
     """A sum containing suppressed counts, published as the range it must lie in."""
 
-    low: int = 0
-    high: int = 0
+    low: float = 0
+    high: float = 0
 
     def __str__(self) -> str:
         return f"{danish.number(self.low)}–{danish.number(self.high)}"
 
     @property
-    def bounds(self) -> tuple[int, int]:
+    def bounds(self) -> tuple[float, float]:
         return self.low, self.high
 
 
@@ -154,7 +154,8 @@ def add_counts(values: Iterable[Count], threshold: int = DEFAULT_THRESHOLD) -> C
 
     ``None`` (unknown) values are left out; the sum of only unknowns is ``None``.
     """
-    low = high = 0
+    low: float = 0
+    high: float = 0
     hidden = False
     seen = False
     for value in values:

@@ -147,9 +147,9 @@ def readme(
               "Tallene er skrevet af fra Københavns Kommunes egne dokumenter; hver række har en kolonne `source`, der siger hvorfra. "
               "Målopfyldelse og effektscore i `scores.json` og i diagrammerne er talt op af sitet ud fra de rækker. Kildedokumenterne:", ""]  # fmt: skip
     for doc in data.tables.get("documents", []):
-        title = doc.get("short_title") or doc.get("title") or doc.get("id")
-        year = f", {doc['year']}" if doc.get("year") and str(doc["year"]) not in str(title) else ""
-        lines.append(f"- {title} ({doc.get('publisher') or 'udgiver ikke oplyst'}{year})")
+        doc_title = doc.get("short_title") or doc.get("title") or doc.get("id")
+        year = f", {doc['year']}" if doc.get("year") and str(doc["year"]) not in str(doc_title) else ""
+        lines.append(f"- {doc_title} ({doc.get('publisher') or 'udgiver ikke oplyst'}{year})")
     lines += ["", "## Licens", "", f"Licens: {licence_text(d)}.", ""]
     period = f"effektopfølgning {', '.join(years)}" if years else "ingen effektopfølgning"
     lines += ["## Sådan henviser du", "",

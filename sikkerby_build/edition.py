@@ -42,6 +42,7 @@ import copy
 import html
 import re
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -207,7 +208,7 @@ def stated_totals(dataset: Dataset, name: str) -> set[int]:
     fields = {f.name for f in dataset.fields.get(name, [])}
     if "district_id" not in fields or not _person_fields(dataset, name):
         return set()
-    resource = next((r for r in dataset.descriptor["resources"] if r["name"] == name), {})
+    resource: dict[str, Any] = next((r for r in dataset.descriptor["resources"] if r["name"] == name), {})
     key = [k for k in _as_list(resource.get("schema", {}).get("primaryKey")) if k != "district_id"]
     rows = dataset.table(name)
     with_districts = {tuple(r.get(k) for k in key) for r in rows if r.get("district_id") != CITYWIDE}
@@ -231,7 +232,7 @@ def _person_fields(dataset: Dataset, table: str) -> set[str]:
 _NOT_SECRET = {"audience", "source"}  # the marker itself and provenance are not secrets
 
 
-def _collect_values(row: Row, skip: set[str] = frozenset()) -> list[str]:
+def _collect_values(row: Row, skip: AbstractSet[str] = frozenset()) -> list[str]:
     return [
         str(v) for k, v in row.items() if k not in _NOT_SECRET | skip and isinstance(v, str) and len(v) >= MIN_AUDIT_LENGTH
     ]
@@ -239,7 +240,7 @@ def _collect_values(row: Row, skip: set[str] = frozenset()) -> list[str]:
 
 def _not_secret_fields(dataset: Dataset, table: str) -> set[str]:
     """Fields marked ``"notSecret": true`` (e.g. the table and field names in public_wordings)."""
-    resource = next((r for r in dataset.descriptor["resources"] if r["name"] == table), {})
+    resource: dict[str, Any] = next((r for r in dataset.descriptor["resources"] if r["name"] == table), {})
     return {f["name"] for f in resource.get("schema", {}).get("fields", []) if f.get("notSecret")}
 
 

@@ -322,6 +322,10 @@ def write_templates(data_dir: Path, year: int, out_dir: Path, administration: st
         by_admin.setdefault(row.get("administration") or "", []).append(activity_id)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+
+    def by_name(activity_id: str) -> str:  # a def, not a lambda: mypy mis-infers dict.get in a sort key lambda
+        return plan.names.get(activity_id, activity_id).casefold()
+
     written = []
     for code in sorted(by_admin):
         if administration is not None and code != administration:
@@ -331,7 +335,7 @@ def write_templates(data_dir: Path, year: int, out_dir: Path, administration: st
         intro.title = INSTRUCTIONS
         taken: set[str] = set()
         titles = []
-        for activity_id in sorted(by_admin[code], key=lambda a: plan.names.get(a, a).casefold()):
+        for activity_id in sorted(by_admin[code], key=by_name):
             title = _sheet_title(plan.names.get(activity_id, activity_id), taken)
             titles.append(title)
             rows = sorted(measurements.get(activity_id, []), key=lambda m: int(m.get("position") or 0))
@@ -462,7 +466,7 @@ def _read_sheet(ws: Any, workbook: str, problems: list[Problem], plan: YearPlan,
         cells[cell.field] = ref
     followup["source"] = source
     origins: dict[tuple[str, int], Origin] = {("followups", 0): Origin(workbook, ws.title, cells, f"B{FIRST_FIELD_ROW}", FOLLOWUP_LABELS)}
-    scores = []
+    scores: list[dict[str, str]] = []
     for offset, criterion in enumerate(CRITERIA):
         row = FIRST_SCORE_ROW + offset
         score, justification = ws[f"C{row}"].value, ws[f"D{row}"].value
@@ -473,7 +477,7 @@ def _read_sheet(ws: Any, workbook: str, problems: list[Problem], plan: YearPlan,
         )
         scores.append({"activity_id": activity_id, "year": str(plan.year), "criterion": criterion, "score": _number_text(score),
                        "justification": _text(justification), "source": f"{source} / EFFEKT" if source else ""})  # fmt: skip
-    measurements = []
+    measurements: list[dict[str, str]] = []
     for offset in range(MAX_MEASUREMENTS):
         row = FIRST_MEASUREMENT_ROW + offset
         values = {}
@@ -632,7 +636,7 @@ def plan_import(data_dir: Path, paths: list[Path], year: int | None = None) -> I
     sheets, plan.problems = read_workbooks(paths, years, document, plan.skipped)
     if plan.problems:
         return plan
-    resources = {"followups": [], "measurements": [], "effect_scores": []}
+    resources: dict[str, list[dict[str, str]]] = {"followups": [], "measurements": [], "effect_scores": []}
     files: dict[str, str] = {}
     origins_at: dict[tuple[str, int], Origin] = {}  # (file, physical line) -> origin
     for resource in resources:

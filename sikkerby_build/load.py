@@ -393,9 +393,9 @@ def check_meta(meta: dict[str, Any], key_lines: dict[str, int], file: str) -> tu
     for key, expected in META_TYPES.items():
         if key == "audience" or key not in meta or meta[key] is None:
             continue
-        message = _meta_type_message(key, expected, meta[key])
-        if message:
-            problem("front-matter-type", key, message)
+        mismatch = _meta_type_message(key, expected, meta[key])
+        if mismatch:
+            problem("front-matter-type", key, mismatch)
     return audience, problems
 
 

@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from . import audit as audit_stage
 from . import compute, edition, engine, municipal, printing, publish, render, settings, urls
@@ -210,7 +211,7 @@ def _run_forked(names: list[str], job: _EditionJob, version: Path, progress: Pro
     try:
         for name in names:
             receive, send = context.Pipe(duplex=False)
-            child = context.Process(target=_edition_child, args=(name, job, version, send), name=f"sikkerby-{name}")
+            child: multiprocessing.process.BaseProcess = context.Process(target=_edition_child, args=(name, job, version, send), name=f"sikkerby-{name}")
             child.start()
             send.close()
             children[name] = (child, receive)
@@ -218,11 +219,12 @@ def _run_forked(names: list[str], job: _EditionJob, version: Path, progress: Pro
         open_ends = {receive: name for name, (_, receive) in children.items()}
         while open_ends:
             for ready in multiprocessing.connection.wait(list(open_ends)):
-                name = open_ends[ready]  # type: ignore[index]
+                conn = cast(multiprocessing.connection.Connection, ready)  # wait() returns ends it was given
+                name = open_ends[conn]
                 try:
-                    kind, value = ready.recv()  # type: ignore[union-attr]
+                    kind, value = conn.recv()
                 except EOFError:
-                    del open_ends[ready]  # type: ignore[arg-type]
+                    del open_ends[conn]
                     if name not in results:
                         raise RuntimeError(f"Bygningen af {name}-udgaven stoppede uventet (proces {children[name][0].pid}).") from None
                     continue

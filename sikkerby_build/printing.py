@@ -52,6 +52,23 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
+
+if TYPE_CHECKING:
+    from playwright.async_api import PdfMargins, Request, ViewportSize
+
+
+class _PdfOptions(TypedDict):
+    """The keyword arguments of ``PDF_OPTIONS`` for Playwright's ``page.pdf``."""
+
+    format: str
+    print_background: bool
+    prefer_css_page_size: bool
+    display_header_footer: bool
+    header_template: str
+    footer_template: str
+    margin: PdfMargins
+
 
 CHROMIUM = Path(os.environ.get("SIKKERBY_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -60,8 +77,8 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 # A4 at 96 px/in is 794 px wide; minus the page margins (13 mm each side) the text column is
 # ~700 px. Drawing the page at that width makes the charts exactly as wide as the printed column.
-PRINT_VIEWPORT = {"width": 700, "height": 1000}
-PDF_OPTIONS = {
+PRINT_VIEWPORT: ViewportSize = {"width": 700, "height": 1000}
+PDF_OPTIONS: _PdfOptions = {
     "format": "A4",
     "print_background": True,
     "prefer_css_page_size": True,
@@ -415,7 +432,12 @@ async def _print_all(site_dir: Path, jobs: list[tuple[str, str]], tabs: int) -> 
                         # A fresh tab per document: nothing of the previous document stays behind.
                         page = await context.new_page()
                         requested: set[str] = set()
-                        page.on("request", lambda r, seen=requested: seen.add(r.url[len(base) :]) if r.url.startswith(base) else None)
+
+                        def note(r: Request, seen: set[str] = requested) -> None:
+                            if r.url.startswith(base):
+                                seen.add(r.url[len(base) :])
+
+                        page.on("request", note)
                         try:
                             await page.goto(base + address, wait_until="load")
                             await page.emulate_media(media="print")

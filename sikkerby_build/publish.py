@@ -286,11 +286,11 @@ def publish(out_dir: Path, version_dir: Path, editions: Iterable[str], sync: boo
                 failed.append((child.name, exc))
     _remove_versions(out_dir, keep=version_dir.name)
     if failed:
-        name, exc = failed[0]
+        name, error = failed[0]
         raise PublishError(
-            f"Den nye version er lagt ud, men linket {out_dir / name} kunne ikke laves: {_cannot_write(out_dir, exc)}",
+            f"Den nye version er lagt ud, men linket {out_dir / name} kunne ikke laves: {_cannot_write(out_dir, error)}",
             switched=True,
-        ) from exc
+        ) from error
 
 
 def editions(out_dir: Path) -> list[str]:

@@ -44,7 +44,7 @@ def term_forms(term: str) -> list[str]:
     if term.isupper() or any(c.isdigit() for c in term):  # 'A1', 'SSP': an abbreviation, written one way
         return [term]
     head, _, last = term.rpartition(" ")
-    endings = _TERM_ENDINGS_AFTER_E if last.lower().endswith("e") else _TERM_ENDINGS
+    endings: tuple[str, ...] = _TERM_ENDINGS_AFTER_E if last.lower().endswith("e") else _TERM_ENDINGS
     if not last[-1:].isalpha():  # 'SSP+': no inflection
         endings = ("",)
     inflected = [f"{head} {last}{e}".strip() for e in endings]

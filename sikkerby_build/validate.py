@@ -509,9 +509,9 @@ class _Tables:
 def _explain_references(errors: list[_ForeignKeyError], tables: _Tables) -> None:
     """Find each error's culprit fields and suggestions, then tie every error to its root cause."""
     for error in errors:
-        parent = tables.rows(error.reference)
+        parent_rows = tables.rows(error.reference)
         for name, value, ref_field in zip(error.fields, error.values, error.reference_fields, strict=False):
-            known = {row.get(ref_field) for row in parent}
+            known = {row.get(ref_field) for row in parent_rows}
             if value not in known:
                 error.culprits.append((name, value, ref_field, suggest(value, known)))
         if error.culprits and all(s for *_, s in error.culprits):
@@ -930,7 +930,7 @@ def quality_warnings(dataset: Dataset, line_map: LineMap | None = None) -> list[
     for resource in ("activities", "followups"):
         id_field = "id" if resource == "activities" else "activity_id"
         for record, row in enumerate(dataset.table(resource), start=2):
-            line = line_map(f"{resource}.csv", record)
+            budget_line = line_map(f"{resource}.csv", record)
             if row["budget_text"] and row["budget_dkk"] is None:
                 warnings.append(
                     Problem(
@@ -938,7 +938,7 @@ def quality_warnings(dataset: Dataset, line_map: LineMap | None = None) -> list[
                         f"{resource}.csv",
                         f"{names.get(row[id_field], row[id_field])}: budgetteksten kan ikke læses som ét "
                         f"årligt beløb: \"{_shorten(row['budget_text'])}\".",
-                        row=line,
+                        row=budget_line,
                         field="budget_text",
                         severity="warning",
                         subject=row[id_field],

@@ -47,7 +47,7 @@ def render(
 ) -> RenderResult:
     site = make_site(data, model, warnings)
     env = jinja.environment(settings.templates)
-    site.labels = env.globals["labels"]
+    site.labels = env.globals["labels"]  # type: ignore[assignment]  # jinja2 infers Environment.globals as dict[str, object]
     writer = Writer(staging / "docs")
     result = RenderResult(report_years=list(model.figures["followup_years"]))
     pages = [page for generate in GENERATORS for page in generate(site)]  # every context first, then write
@@ -71,8 +71,8 @@ def render(
     writer.keep(_write_zip(writer.docs, package, placed, data, model, settings.site_url))
     writer.keep(writer.write(urls.PLOTLY_BUNDLE, plotly_bundle(settings.plotly_bundle)))
     writer.write(urls.NEWS_FEED, news.feed(site, settings.site_url))
-    for path, html in redirect_pages(data.tables.get("activity_aliases", []), model, settings.site_url):
-        writer.write(path, html)
+    for address, html in redirect_pages(data.tables.get("activity_aliases", []), model, settings.site_url):
+        writer.write(address, html)
     writer.keep(card.write(writer.docs / urls.SHARE_IMAGE, data.edition))
     writer.remove_stale()
     result.abbreviations = abbreviations(model.reference.glossary, site.labels.get("tooltips") or {}, _staged_text(writer))

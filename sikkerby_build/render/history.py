@@ -83,7 +83,7 @@ def recurring_rows(points: list[compute.RecurringPoint], years: list[int]) -> li
     """Recurring measurement points: per year the after value (number + unit, else the wording) and 'met'."""
     rows = []
     for p in points:
-        cells = []
+        cells: list[dict[str, Any] | None] = []
         for y in years:
             row = p.by_year.get(y)
             if row is None:

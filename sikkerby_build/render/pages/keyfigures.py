@@ -95,7 +95,7 @@ def comparison_chart(
             summary += f" ({'+' if total.percent > 0 else ''}{danish.number(total.percent, 1)} %)"
     else:
         summary += f"; der er ingen tal for {comparison.year - 1} at sammenligne med"
-    biggest = max((c for c in comparison.lines if not isinstance(c.current, Suppressed)), key=lambda c: c.current or 0, default=None)
+    biggest = max((c for c in comparison.lines if not isinstance(c.current, Suppressed)), key=lambda c: c.current if isinstance(c.current, (int, float)) else 0, default=None)
     if biggest is not None:
         summary += f". Flest: {names.get(biggest.key, biggest.key)} ({_text(biggest.current)})"
     return Chart(
