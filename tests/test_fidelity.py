@@ -229,7 +229,7 @@ def test_district_pages_show_the_basis_and_one_city_wide_count(docs, model):
         assert f"<p>{citywide} aktiviteter dækker hele byen" in text, d["id"]
         assert "Placeret af" in text and ("Redaktionen" in text or "Kilden" in text)
     valby = page(docs, "bydele/valby.md")
-    assert "<tr><th scope=\"row\">Folehaven</th><td>Kilden</td>" in valby
+    assert "<tr><th scope=\"row\">Folehaven</th><td data-label=\"Placeret af\">Kilden</td>" in valby
 
 
 # ---------------------------------------------------------------- item 12: citations name their section, no bare file numbers
