@@ -51,8 +51,8 @@ def _errors(report, file: str) -> list:
 
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
-def test_front_matter_variants_keep_an_internal_page_internal(data_copy: Path, variant: str):
-    content = data_copy / "content"
+def test_front_matter_variants_keep_an_internal_page_internal(tmp_path: Path, variant: str):
+    content = tmp_path / "content"
     _page(content, "intern-note.md", VARIANTS[variant])
     loaded = load_content(content)
     assert loaded.problems == []
@@ -61,8 +61,19 @@ def test_front_matter_variants_keep_an_internal_page_internal(data_copy: Path, v
     assert page.meta == {"title": "Intern note", "audience": "internal"}
     assert page.body.startswith("# Intern note") and MARKER in page.body
     assert "\r" not in page.body and "\ufeff" not in page.body
+
+
+def test_every_front_matter_variant_validates_beside_the_real_content(data_copy: Path):
+    """All variants at once in the real content (one validation, not one per variant): no error,
+    and each is an internal page."""
+    content = data_copy / "content"
+    for variant, data in VARIANTS.items():
+        _page(content, f"intern-note-{variant}.md", data)
     report = validate(data_copy, content)
     assert report.errors == []
+    loaded = load_content(content)
+    notes = {p.path: p.audience for p in loaded.pages if p.path.startswith("intern-note-")}
+    assert notes == {f"intern-note-{v}.md": "internal" for v in VARIANTS}
 
 
 def test_front_matter_lines_are_physical_lines():
