@@ -23,7 +23,6 @@ import contextlib
 import datetime
 import multiprocessing
 import multiprocessing.connection
-import os
 import pickle
 import shutil
 import signal
@@ -187,14 +186,10 @@ def build_edition(name: str, job: _EditionJob, version: Path, progress: Progress
 
 def parallel_jobs() -> int:
     """Editions built at once: ``SIKKERBY_JOBS``, else 2 where the machine has two cores or more."""
-    try:
-        wanted = int(os.environ.get("SIKKERBY_JOBS", "0"))
-    except ValueError:
-        wanted = 0
-    if wanted > 0:
+    wanted = settings.count_from_env("SIKKERBY_JOBS")
+    if wanted is not None:
         return wanted
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return 2 if cores >= 2 else 1
+    return 2 if settings.available_cores() >= 2 else 1
 
 
 def _run_editions(names: list[str], job: _EditionJob, version: Path, progress: Progress) -> list[EditionResult]:

@@ -54,6 +54,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
+from .settings import available_cores, count_from_env
+
 if TYPE_CHECKING:
     from playwright.async_api import PdfMargins, Request, ViewportSize
 
@@ -327,14 +329,10 @@ class PrintResult:
 
 def workers() -> int:
     """Tabs printing at once: the cores (at most ``MAX_WORKERS``), or ``SIKKERBY_PDF_WORKERS``."""
-    try:
-        wanted = int(os.environ.get("SIKKERBY_PDF_WORKERS", "0"))
-    except ValueError:
-        wanted = 0
-    if wanted > 0:
+    wanted = count_from_env("SIKKERBY_PDF_WORKERS")
+    if wanted is not None:
         return wanted
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(MAX_WORKERS, cores))
+    return max(1, min(MAX_WORKERS, available_cores()))
 
 
 def print_pdfs(

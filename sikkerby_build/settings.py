@@ -9,6 +9,7 @@ fall back to the tool's own checkout when the project has none.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -82,3 +83,17 @@ def resolve(
 def default() -> Settings:
     """The tool's own checkout (tests and benchmarks)."""
     return resolve(TOOL_ROOT)
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system tells it)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def count_from_env(name: str) -> int | None:
+    """A positive whole number from the environment variable ``name``, else None (unset or not a number)."""
+    try:
+        wanted = int(os.environ.get(name, "0"))
+    except ValueError:
+        return None
+    return wanted if wanted > 0 else None

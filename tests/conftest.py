@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import csv
 import hashlib
 import io
 import json
 import os
 import pickle
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -322,3 +324,28 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.browser)
+
+
+def rewrite_csv(path: Path, change: Callable[[list[dict[str, str]]], None]) -> None:
+    """Rewrite a CSV file after ``change(rows)`` edits its rows in place (header kept, LF endings)."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    header = list(rows[0])
+    change(rows)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def stage_edition(data_dir: Path, edition: str) -> Path:
+    """Validate the package in ``data_dir`` (content in ``data_dir/content``) and render one edition
+    without the engine; the staged ``docs`` folder."""
+    from sikkerby_build import settings
+
+    config = settings.resolve(ROOT, data_dir)
+    report = validate_stage.validate(config.data_dir, config.content_dir)
+    assert report.ok, report.render()
+    staging = Path(tempfile.mkdtemp(prefix="sikkerby-test-stage-"))
+    pipeline.stage(edition, config, staging, report)
+    return staging / "docs"

@@ -8,7 +8,6 @@ The others pin attack variants the existing tests did not try.
 from __future__ import annotations
 
 import contextlib
-import csv
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -22,7 +21,7 @@ from sikkerby_build.engine.material import abbreviation_line
 from sikkerby_build.load import ContentPage, FrontMatterError, parse_front_matter
 from sikkerby_build.render.jinja import environment
 from sikkerby_build.sanitize import markdown_to_safe_html
-from tests.conftest import ROOT, _serve
+from tests.conftest import ROOT, _serve, rewrite_csv
 
 TEMPLATES = ROOT / "overrides" / "pages"
 SCRIPT = "<img src=x onerror=alert(7171)>"
@@ -66,17 +65,6 @@ def test_template_attribute_text_cannot_carry_markup():
     assert all("<" not in title for title in _titles(rendered)), rendered
 
 
-def _rewrite(path: Path, change) -> None:
-    with open(path, encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    header = list(rows[0])
-    change(rows)
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 def plant_titles(data: Path) -> None:
     def name(rows):
         for row in rows:
@@ -87,8 +75,8 @@ def plant_titles(data: Path) -> None:
             if row["id"] == "sjakket":
                 row["description"] += f' Læs [mere](https://www.kk.dk/ "{SCRIPT}").'
 
-    _rewrite(data / "administrations.csv", name)
-    _rewrite(data / "activities.csv", link)
+    rewrite_csv(data / "administrations.csv", name)
+    rewrite_csv(data / "activities.csv", link)
 
 
 @pytest.mark.slow

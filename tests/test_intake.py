@@ -11,15 +11,15 @@ from __future__ import annotations
 import csv
 import hashlib
 import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from sikkerby_build import cli, intake, pipeline, settings
+from sikkerby_build import cli, intake
 from sikkerby_build.editing import EditError
 from sikkerby_build.validate import validate
+from tests.conftest import stage_edition
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2020
@@ -167,15 +167,6 @@ def test_import_without_the_year_declared_says_how(data_copy: Path, tmp_path: Pa
 # ---------------------------------------------------------------- a year in progress, rendered
 
 
-def _stage(data_dir: Path, edition: str) -> Path:
-    config = settings.resolve(ROOT, data_dir)
-    report = validate(config.data_dir, config.content_dir)
-    assert report.ok, report.render()
-    staging = Path(tempfile.mkdtemp(prefix="sikkerby-test-intake-"))
-    pipeline.stage(edition, config, staging, report)
-    return staging / "docs"
-
-
 def _mark_complete(data: Path) -> None:
     path = data / "followup_years.csv"
     path.write_text(path.read_text(encoding="utf-8").replace(f"{YEAR},i gang,", f"{YEAR},afsluttet,"), encoding="utf-8")
@@ -186,7 +177,7 @@ def test_round_trip_year_in_progress_then_complete(workbook: Path, year_open: Pa
     plan = intake.plan_import(year_open, [_fill(workbook)])
     assert plan.ok, [p.message for p in plan.problems]
     intake.write_import(year_open, plan)
-    public, internal = _stage(year_open, "public"), _stage(year_open, "internal")
+    public, internal = stage_edition(year_open, "public"), stage_edition(year_open, "internal")
     try:
         front = (public / "index.md").read_text(encoding="utf-8")
         assert "fulgt op i 2019" in front and "2020" not in front
@@ -203,7 +194,7 @@ def test_round_trip_year_in_progress_then_complete(workbook: Path, year_open: Pa
         shutil.rmtree(public.parent, ignore_errors=True)
         shutil.rmtree(internal.parent, ignore_errors=True)
     _mark_complete(year_open)
-    public = _stage(year_open, "public")
+    public = stage_edition(year_open, "public")
     try:
         front = (public / "index.md").read_text(encoding="utf-8")
         assert "1</span><span class=\"sb-figure__label\">aktivitet fulgt op i 2020" in front  # Danish number agreement

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import csv
 import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
 
-from sikkerby_build import cli, pipeline, settings
+from sikkerby_build import cli, pipeline
 from sikkerby_build.render import abbreviations
 from sikkerby_build.search_forms import term_forms
 from sikkerby_build.validate import validate
+from tests.conftest import stage_edition
 
 ROOT = Path(__file__).resolve().parent.parent
 OLD, NEW = "den-korte-snor", "korte-snor-eksempel"
@@ -21,15 +21,6 @@ OLD, NEW = "den-korte-snor", "korte-snor-eksempel"
 def _rows(path: Path) -> list[dict[str, str]]:
     with open(path, encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
-
-
-def _stage(data_dir: Path, edition: str) -> Path:
-    config = settings.resolve(ROOT, data_dir)
-    report = validate(config.data_dir, config.content_dir)
-    assert report.ok, report.render()
-    staging = Path(tempfile.mkdtemp(prefix="sikkerby-test-rename-"))
-    pipeline.stage(edition, config, staging, report)
-    return staging / "docs"
 
 
 @pytest.mark.slow  # several seconds of processes and validations: the full suite runs it
@@ -49,7 +40,7 @@ def test_rename_updates_every_reference_and_records_the_old_id(data_copy: Path, 
     report = validate(data_copy, data_copy / "content")
     assert report.ok, report.render()
     # the old address becomes a redirect page in both editions (meta refresh + canonical, no script)
-    docs = _stage(data_copy, "public")
+    docs = stage_edition(data_copy, "public")
     try:
         page = (docs / "aktiviteter" / OLD / "index.html").read_text(encoding="utf-8")
         assert f'<meta http-equiv="refresh" content="0; url=../../aktiviteter/{NEW}/">' in page

@@ -23,6 +23,7 @@ from sikkerby_build.edition import EditionData
 from sikkerby_build.load import ContentPage, FrontMatterError, load_content, load_data, parse_front_matter
 from sikkerby_build.sanitize import MAX_NESTING, markdown_to_safe_html, nesting_depth, spreadsheet_safe
 from sikkerby_build.validate import validate
+from tests.conftest import rewrite_csv
 
 SECRET = "Lukket møde om budgetreserven på Nørrebro"
 VARIANTS = {
@@ -208,17 +209,6 @@ def test_nesting_depth_is_measured_and_rendering_never_raises(kind: str):
     assert markdown_to_safe_html("[mere](https://www.kk.dk/) *fremhævet*").count("<") >= 4  # and rendering still works after it
 
 
-def _edit_csv(path: Path, change) -> None:
-    with open(path, encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    header = list(rows[0])
-    change(rows)
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 def test_hostile_cells_and_pages_are_located_errors(data_copy: Path):
     def plant(rows):
         rows[0]["description"] = "Indledning.\n\n" + NESTED["quote"]
@@ -226,7 +216,7 @@ def test_hostile_cells_and_pages_are_located_errors(data_copy: Path):
         rows[1]["name"] = "Aktivitet \u202eesrever"
         rows[2]["target_group"] = "Unge\x0bi Word"
 
-    _edit_csv(data_copy / "activities.csv", plant)
+    rewrite_csv(data_copy / "activities.csv", plant)
     post = next((data_copy / "content" / "nyheder").glob("*.md"))
     text = post.read_text(encoding="utf-8")
     post.write_text(re.sub(r"\ncategories:.*?\n(?=\w)", lambda m: '\ncategories: ["Nyt\\x01"]\n', text, count=1, flags=re.S), encoding="utf-8")
@@ -407,7 +397,7 @@ def test_a_new_small_count_in_public_text_is_an_error(data_copy: Path):
     def plant(rows):
         rows[0]["after_text"] = "Af disse vurderede SSP+: 3 med positiv afslutning."
 
-    _edit_csv(data_copy / "measurements.csv", plant)
+    rewrite_csv(data_copy / "measurements.csv", plant)
     report = validate(data_copy, data_copy / "content")
     assert any(p.kind == "small-number-text" and p.file == "measurements.csv" and p.row == 2 for p in report.errors)
 
@@ -484,7 +474,7 @@ def planted(tmp_path_factory: pytest.TempPathFactory):
         rows[2]["other_partners"] = "+1+cmd|' /C calc'!A0"
         rows[3]["aliases"] = "@SUM(A1:A9)"
 
-    _edit_csv(data / "activities.csv", plant_activities)
+    rewrite_csv(data / "activities.csv", plant_activities)
     _plant_district_charges(data)
     intern = data / "content" / "intern"
     (intern / "vagtplan.md").write_text(
