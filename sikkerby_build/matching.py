@@ -25,7 +25,6 @@ import re
 import unicodedata
 import urllib.parse
 
-_DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\([\\/\"nrt])")
 _JSON_SIMPLE = {"n": " ", "r": " ", "t": " ", "/": "/", "\\": "\\", '"': '"'}
 
@@ -34,19 +33,23 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 CONTROL_CHARACTERS = frozenset(chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, *range(0x80, 0xA0)])
 
 
-def _is_format(ch: str) -> bool:
-    return unicodedata.category(ch) == "Cf"
-
-
 def strip_format(text: str) -> str:
-    """Every format character (Cf) removed."""
-    return "".join(ch for ch in text if not _is_format(ch)) if any(_is_format(ch) for ch in text) else text
+    """Every format character (Cf) removed.
+
+    Only the distinct characters of a text are classified (a page has a few hundred), and the
+    removal is one ``str.translate``: the audit folds every output file four ways, ~20 million
+    characters per edition."""
+    if text.isascii():  # every Cf character is outside ASCII
+        return text
+    found = {ord(ch): None for ch in set(text) if unicodedata.category(ch) == "Cf"}
+    return text.translate(found) if found else text
 
 
 def fold(text: str) -> str:
     """The one comparison form (see the module doc)."""
     text = strip_format(unicodedata.normalize("NFKC", text))
-    return " ".join(text.casefold().translate(_DANISH).split())
+    # three str.replace calls: ~10x faster than str.translate with a dict on a page-sized text
+    return " ".join(text.casefold().replace("æ", "ae").replace("ø", "oe").replace("å", "aa").split())
 
 
 def _json_unescape(text: str) -> str:

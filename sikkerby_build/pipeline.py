@@ -7,7 +7,10 @@ failure discards that folder and leaves the previous output untouched.
 
 Both editions are built at the same time in two processes (forked after the data was read and
 validated once, so neither reads it again) when the machine has two cores or more;
-``SIKKERBY_JOBS=1`` builds them one after the other. Staging folders live beside the version
+``SIKKERBY_JOBS=1`` builds them one after the other. Each edition's build has three steps:
+``build_pages`` (stage, engine), then the PDFs of *every* edition, printed by the parent in one
+browser (``print_editions``: one Chromium with two tabs is twice as fast as two Chromiums), then
+``check_edition`` (the audit, which reads the PDFs too). Staging folders live beside the version
 folder (``OUT/.versions/<id>.staging-<edition>``) and are removed on every exit path: normal,
 error, Ctrl-C and SIGTERM (turned into an exit while a build runs), and whatever a ``kill -9``
 leaves is swept by the next build. After the switch ``BuildResult.changes`` says what changed
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import multiprocessing
 import multiprocessing.connection
 import pickle
@@ -128,7 +132,7 @@ def build(
         site_url=site_url,
         cache=_pdf_cache(config) if config.pdfs else None,
         pdf_date=printing.data_date(data_dir) if config.pdfs else None,
-        tabs=max(1, printing.workers() // min(len(editions), parallel_jobs())),
+        tabs=printing.workers(),  # one browser prints for every edition
     )
     # One build at a time per output folder (else publish.PublishLocked); the editions go into
     # a new version folder that is switched live in one step, or discarded on any failure.
@@ -159,29 +163,66 @@ def _pdf_cache(config: Settings) -> printing.PdfCache | None:
     return printing.PdfCache(where) if where is not None else None
 
 
-def build_edition(name: str, job: _EditionJob, version: Path, progress: Progress) -> EditionResult:
-    """One edition into ``version / name``: stage, engine, PDFs, audit. Its staging is always removed."""
+@dataclass
+class _BuiltEdition:
+    """An edition whose site the engine has built (before its PDFs and its audit)."""
+
+    name: str
+    data: edition.EditionData
+    rendered: render.RenderResult
+    site: Path
+    started: float
+
+    def print_jobs(self) -> list[tuple[str, str]]:
+        return urls.print_jobs(self.rendered.pages)
+
+
+def _print_sites(sites: dict[str, tuple[Path, list[tuple[str, str]]]], job: _EditionJob, progress: Progress) -> None:
+    """The PDFs of every edition built (name -> its site and print jobs), by one browser."""
+    if job.config.pdfs:
+        prints = [printing.PrintSite(site, jobs, functools.partial(_prefixed, progress, name)) for name, (site, jobs) in sites.items()]
+        printing.print_sites(prints, job.cache, job.pdf_date, job.tabs)
+
+
+def _prefixed(progress: Progress, name: str, message: str) -> None:
+    progress(f"{name}: {message}")
+
+
+def build_pages(name: str, job: _EditionJob, version: Path, progress: Progress) -> _BuiltEdition:
+    """Stage and engine: one edition's site into ``version / name``. Its staging is always removed."""
     started = time.perf_counter()
-    config = job.config
     staging = version.parent / f"{version.name}.staging-{name}"  # swept with the version folder
     try:
         staging.mkdir(mode=0o700)
         progress(f"{name}: genererer sider …")
-        data, rendered = stage(name, config, staging, job.report, job.loaded)
+        data, rendered = stage(name, job.config, staging, job.report, job.loaded)
         progress(f"{name}: bygger {len(rendered.pages)} sider med {engine.ENGINE.name} …")
-        new_site = version / name
-        engine.build_site(staging, name, new_site, rendered, config)
-        if config.pdfs:
-            printing.print_pdfs(
-                new_site, urls.print_jobs(rendered.pages), lambda m: progress(f"{name}: {m}"), job.cache, job.pdf_date, job.tabs
-            )
-        progress(f"{name}: efterkontrol …")
-        problems = audit_stage.audit(new_site, data, job.site_url)
-        if problems:
-            raise AuditFailed(name, problems)
+        engine.build_site(staging, name, version / name, rendered, job.config)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return EditionResult(name, len(rendered.pages), rendered.charts, time.perf_counter() - started, config.out_dir / name)
+    return _BuiltEdition(name, data, rendered, version / name, started)
+
+
+def print_editions(built: list[_BuiltEdition], job: _EditionJob, progress: Progress) -> None:
+    """The PDFs of every edition built, by one browser (``printing.print_sites``)."""
+    _print_sites({b.name: (b.site, b.print_jobs()) for b in built}, job, progress)
+
+
+def check_edition(built: _BuiltEdition, job: _EditionJob, progress: Progress) -> EditionResult:
+    """The audit of one edition's finished site (pages, downloads and PDFs)."""
+    progress(f"{built.name}: efterkontrol …")
+    problems = audit_stage.audit(built.site, built.data, job.site_url)
+    if problems:
+        raise AuditFailed(built.name, problems)
+    seconds = time.perf_counter() - built.started
+    return EditionResult(built.name, len(built.rendered.pages), built.rendered.charts, seconds, job.config.out_dir / built.name)
+
+
+def build_edition(name: str, job: _EditionJob, version: Path, progress: Progress) -> EditionResult:
+    """One edition into ``version / name``: stage, engine, PDFs, audit."""
+    built = build_pages(name, job, version, progress)
+    print_editions([built], job, progress)
+    return check_edition(built, job, progress)
 
 
 def parallel_jobs() -> int:
@@ -196,22 +237,33 @@ def _run_editions(names: list[str], job: _EditionJob, version: Path, progress: P
     # fork copies only the calling thread: with other threads running (a test session driving a
     # browser, the preview's watcher) a lock one of them holds could hang the child, so build in turn.
     if len(names) < 2 or parallel_jobs() < 2 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [build_edition(name, job, version, progress) for name in names]
+        return _run_in_turn(names, job, version, progress)
     return _run_forked(names, job, version, progress)
 
 
+def _run_in_turn(names: list[str], job: _EditionJob, version: Path, progress: Progress) -> list[EditionResult]:
+    if len(names) == 1:
+        return [build_edition(names[0], job, version, progress)]
+    built = [build_pages(name, job, version, progress) for name in names]
+    print_editions(built, job, progress)
+    return [check_edition(b, job, progress) for b in built]
+
+
 def _run_forked(names: list[str], job: _EditionJob, version: Path, progress: Progress) -> list[EditionResult]:
+    """Each edition in a child: it builds its pages and says so; the parent prints every
+    edition's PDFs in one browser and tells the children, which then audit their sites."""
     context = multiprocessing.get_context("fork")
     children: dict[str, tuple[multiprocessing.process.BaseProcess, multiprocessing.connection.Connection]] = {}
     try:
         for name in names:
-            receive, send = context.Pipe(duplex=False)
-            child: multiprocessing.process.BaseProcess = context.Process(target=_edition_child, args=(name, job, version, send), name=f"sikkerby-{name}")
+            ours, theirs = context.Pipe(duplex=True)
+            child: multiprocessing.process.BaseProcess = context.Process(target=_edition_child, args=(name, job, version, theirs), name=f"sikkerby-{name}")
             child.start()
-            send.close()
-            children[name] = (child, receive)
+            theirs.close()
+            children[name] = (child, ours)
+        built: dict[str, tuple[Path, list[tuple[str, str]]]] = {}
         results: dict[str, EditionResult] = {}
-        open_ends = {receive: name for name, (_, receive) in children.items()}
+        open_ends = {conn: name for name, (_, conn) in children.items()}
         while open_ends:
             for ready in multiprocessing.connection.wait(list(open_ends)):
                 conn = cast(multiprocessing.connection.Connection, ready)  # wait() returns ends it was given
@@ -225,33 +277,45 @@ def _run_forked(names: list[str], job: _EditionJob, version: Path, progress: Pro
                     continue
                 if kind == "progress":
                     progress(value)
+                elif kind == "built":
+                    built[name] = (version / name, value)
+                    if len(built) == len(names):
+                        _print_sites({n: built[n] for n in names}, job, progress)
+                        for _, other in children.values():
+                            other.send("printed")
                 elif kind == "done":
                     results[name] = value
                 else:
                     raise value
         return [results[name] for name in names]
     finally:
-        for child, receive in children.values():
+        for child, conn in children.values():
             if child.is_alive():
                 child.terminate()  # SIGTERM: the child removes its staging folder on the way out
             child.join()
-            receive.close()
+            conn.close()
 
 
-def _edition_child(name: str, job: _EditionJob, version: Path, send: multiprocessing.connection.Connection) -> None:
+def _edition_child(name: str, job: _EditionJob, version: Path, conn: multiprocessing.connection.Connection) -> None:
     def report(message: str) -> None:
-        send.send(("progress", message))
+        conn.send(("progress", message))
 
     try:
-        outcome: tuple[str, object] = ("done", build_edition(name, job, version, report))
+        built = build_pages(name, job, version, report)
+        conn.send(("built", built.print_jobs()))
+        conn.recv()  # the parent has printed every edition's PDFs
+        outcome: tuple[str, object] = ("done", check_edition(built, job, report))
     except BaseException as exc:  # noqa: BLE001 - every failure goes to the parent, which raises it
         outcome = ("error", exc)
         try:
             pickle.dumps(exc)
         except Exception:  # noqa: BLE001
             outcome = ("error", RuntimeError(f"{type(exc).__name__}: {exc}"))
-    send.send(outcome)
-    send.close()
+    try:
+        conn.send(outcome)
+    except OSError:
+        pass  # the parent has gone (it stopped on another edition's failure)
+    conn.close()
 
 
 @contextlib.contextmanager

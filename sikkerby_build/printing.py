@@ -13,7 +13,8 @@ while it was printed (style sheets, scripts, plotly, images) with their SHA-256:
 only when each of those files is still the same. Entries are shared by builds and editions.
 
 **In parallel**: what is not in the cache is printed by one Chromium with several tabs at once
-(``workers``: the cores, at most 4; ``SIKKERBY_PDF_WORKERS`` overrides).
+(``workers``: the cores, at most 4; ``SIKKERBY_PDF_WORKERS`` overrides), for both editions
+together (``print_sites``); each tab prints document after document, its storage cleared between.
 
 **Reproducible**: Chromium writes the clock into ``/CreationDate`` and ``/ModDate`` and numbers
 the tagged structure's ``/ID``s from a counter its renderer shares between tabs. Both are
@@ -37,6 +38,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -99,7 +101,7 @@ CHARTS_DRAWN = "() => [...document.querySelectorAll('[data-sb-chart]')].every(el
 # The PDF's title is the document's own heading, not the browser tab title.
 TITLE_FROM_HEADING = "() => { const h = document.querySelector('article h1, .md-content h1'); if (h) document.title = h.textContent.trim(); }"
 # Bump when anything else about printing changes what a PDF looks like: old cache entries then miss.
-PRINT_FORMAT = 2
+PRINT_FORMAT = 3  # 3: one tab prints document after document
 MAX_WORKERS = 4
 
 Progress = Callable[[str], None]
@@ -359,47 +361,79 @@ def print_documents(
     tabs: int | None = None,
 ) -> PrintResult:
     """``print_pdfs`` with the counts: how many were printed and how many came from the cache."""
-    result = PrintResult()
-    if not jobs:
-        return result
+    return print_sites([PrintSite(site_dir, jobs, progress)], cache, date, tabs)[0]
+
+
+@dataclass
+class PrintSite:
+    """One built site (an edition) and its documents to print, with its own progress lines."""
+
+    site_dir: Path
+    jobs: list[tuple[str, str]]
+    progress: Progress = _quiet
+
+
+def _skip_reason(sites: list[PrintSite]) -> str | None:
+    """Why nothing is printed (said on every site's progress), or None; raises when PDFs are required."""
     if switched_off():
-        progress("PDF'er springes over (SIKKERBY_PDF=off).")
-        return result
+        return "PDF'er springes over (SIKKERBY_PDF=off)."
     reason = unavailable_reason()
-    if reason:
-        if required():
-            raise PdfUnavailable(f"PDF'erne kan ikke laves: {reason}. SIKKERBY_REQUIRE_PDF er sat, så bygningen stopper.")
-        progress(f"PDF'er springes over: {reason}. Sitet bygges uden faktaark og rapporter som PDF.")
-        return result
+    if reason and required():
+        raise PdfUnavailable(f"PDF'erne kan ikke laves: {reason}. SIKKERBY_REQUIRE_PDF er sat, så bygningen stopper.")
+    return f"PDF'er springes over: {reason}. Sitet bygges uden faktaark og rapporter som PDF." if reason else None
+
+
+def print_sites(
+    sites: list[PrintSite],
+    cache: PdfCache | None = None,
+    date: dt.datetime | None = None,
+    tabs: int | None = None,
+) -> list[PrintResult]:
+    """The documents of several sites (both editions) printed by one Chromium: what is not in the
+    cache is shared out over ``tabs`` tabs (one browser with two tabs prints twice as fast as two
+    browsers with one tab each on two cores; two browsers with two tabs each are slower still)."""
+    results = [PrintResult() for _ in sites]
+    if not any(site.jobs for site in sites):
+        return results
+    skip = _skip_reason(sites)
+    if skip:
+        for site in sites:
+            if site.jobs:
+                site.progress(skip)
+        return results
     when = date or PLACEHOLDER_DATE
-    files = SiteFiles(site_dir)
-    todo: list[tuple[str, str, str]] = []  # (address, pdf, cache key)
-    for address, pdf in jobs:
-        key = cache.key(address, files.file(address).read_bytes()) if cache else ""
-        cached = cache.lookup(key, files) if cache else None
-        if cached is not None:
-            _write(site_dir / pdf, stamp_dates(cached, when))
-            result.reused += 1
-        else:
-            todo.append((address, pdf, key))
+    files = [SiteFiles(site.site_dir) for site in sites]
+    todo: list[tuple[int, str, str, str]] = []  # (site, address, pdf, cache key)
+    for index, site in enumerate(sites):
+        for address, pdf in site.jobs:
+            key = cache.key(address, files[index].file(address).read_bytes()) if cache else ""
+            cached = cache.lookup(key, files[index]) if cache else None
+            if cached is not None:
+                _write(site.site_dir / pdf, stamp_dates(cached, when))
+                results[index].reused += 1
+            else:
+                todo.append((index, address, pdf, key))
     if todo:
         # Playwright refuses to run where an asyncio loop is already running (e.g. a test session
         # that drives a browser): the printing gets a thread and an event loop of its own.
         count = min(len(todo), tabs or workers())
+        site_dirs = [site.site_dir for site in sites]
         with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
-            printed = thread.submit(asyncio.run, _print_all(site_dir, [(a, p) for a, p, _ in todo], count)).result()
-        for address, pdf, key in todo:
-            raw, requested = printed[pdf]
+            printed = thread.submit(asyncio.run, _print_all(site_dirs, [(i, a, p) for i, a, p, _ in todo], count)).result()
+        for index, address, pdf, key in todo:
+            raw, requested = printed[(index, pdf)]
             canonical = stamp_dates(canonical_ids(raw), PLACEHOLDER_DATE)
             if cache:
-                deps = {r: files.digest(r) for r in sorted(requested | {address})}
+                deps = {r: files[index].digest(r) for r in sorted(requested | {address})}
                 cache.store(key, canonical, deps)
-            _write(site_dir / pdf, stamp_dates(canonical, when))
-            result.printed += 1
-    result.written = [site_dir / pdf for _, pdf in jobs]
-    reused = f", {result.reused} genbrugt fra cachen" if cache else ""
-    progress(f"{len(result.written)} PDF'er: {result.printed} printet{reused}.")
-    return result
+            _write(sites[index].site_dir / pdf, stamp_dates(canonical, when))
+            results[index].printed += 1
+    for site, result in zip(sites, results, strict=True):
+        result.written = [site.site_dir / pdf for _, pdf in site.jobs]
+        if site.jobs:
+            reused = f", {result.reused} genbrugt fra cachen" if cache else ""
+            site.progress(f"{len(result.written)} PDF'er: {result.printed} printet{reused}.")
+    return results
 
 
 def _write(target: Path, data: bytes) -> None:
@@ -407,45 +441,58 @@ def _write(target: Path, data: bytes) -> None:
     target.write_bytes(data)
 
 
-async def _print_all(site_dir: Path, jobs: list[tuple[str, str]], tabs: int) -> dict[str, tuple[bytes, set[str]]]:
-    """Print ``jobs`` with ``tabs`` pages at once; per PDF its bytes and the site addresses it loaded."""
+# Between two documents in the same tab: the previous one's storage goes (the DOM and scripts go
+# with the navigation itself).
+FORGET_DOCUMENT = "() => { try { localStorage.clear(); sessionStorage.clear(); } catch (e) {} }"
+
+
+async def _print_all(site_dirs: list[Path], jobs: list[tuple[int, str, str]], tabs: int) -> dict[tuple[int, str], tuple[bytes, set[str]]]:
+    """Print ``jobs`` (site index, address, pdf) with ``tabs`` tabs at once, each site on its own
+    loopback port; per (site, pdf) its bytes and the site addresses it loaded.
+
+    Each tab prints one document after another (a new tab per document costs three times as
+    much: 0.65 s against 0.23 s per fact sheet, measured)."""
     from playwright.async_api import async_playwright
 
-    results: dict[str, tuple[bytes, set[str]]] = {}
+    results: dict[tuple[int, str], tuple[bytes, set[str]]] = {}
     queue = list(jobs)
-    with serve(site_dir) as base:
+    with contextlib.ExitStack() as servers:
+        bases = [servers.enter_context(serve(site_dir)) for site_dir in site_dirs]
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             try:
                 context = await browser.new_context(viewport=PRINT_VIEWPORT, locale="da-DK", service_workers="block")
 
-                async def refuse(route) -> None:  # nothing but the site itself
+                async def refuse(route) -> None:  # nothing but the sites themselves
                     await route.abort()
 
-                await context.route(lambda url: not url.startswith(base), refuse)
+                await context.route(lambda url: not url.startswith(tuple(bases)), refuse)
 
                 async def tab() -> None:
-                    while queue:
-                        address, pdf = queue.pop(0)
-                        # A fresh tab per document: nothing of the previous document stays behind.
-                        page = await context.new_page()
-                        requested: set[str] = set()
+                    page = await context.new_page()
+                    await page.emulate_media(media="print")
+                    requested: set[str] = set()
+                    base = ""
 
-                        def note(r: Request, seen: set[str] = requested) -> None:
-                            if r.url.startswith(base):
-                                seen.add(r.url[len(base) :])
+                    def note(r: Request) -> None:
+                        if base and r.url.startswith(base):
+                            requested.add(r.url[len(base) :])
 
-                        page.on("request", note)
-                        try:
+                    page.on("request", note)
+                    try:
+                        while queue:
+                            index, address, pdf = queue.pop(0)
+                            requested = set()
+                            base = bases[index]
                             await page.goto(base + address, wait_until="load")
-                            await page.emulate_media(media="print")
                             await page.evaluate(DRAW_CHARTS)
                             await page.wait_for_function(CHARTS_DRAWN, timeout=CHART_TIMEOUT_MS)
                             await page.evaluate(TITLE_FROM_HEADING)
                             data = await page.pdf(tagged=True, outline=True, **PDF_OPTIONS)
-                        finally:
-                            await page.close()
-                        results[pdf] = (data, requested)
+                            results[(index, pdf)] = (data, requested)
+                            await page.evaluate(FORGET_DOCUMENT)
+                    finally:
+                        await page.close()
 
                 await asyncio.gather(*(tab() for _ in range(tabs)))
             finally:

@@ -198,18 +198,35 @@ def test_forked_editions_report_failures_and_remove_staging(monkeypatch: pytest.
     version.mkdir(parents=True)
     messages: list[str] = []
 
-    def fake(name: str, job: object, version: Path, progress) -> pipeline.EditionResult:
+    class Built:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def print_jobs(self) -> list[tuple[str, str]]:
+            return [(f"{self.name}/", f"{self.name}.pdf")]
+
+    printed: list[list[str]] = []
+
+    def pages(name: str, job: object, version: Path, progress) -> Built:
         staging = version.parent / f"{version.name}.staging-{name}"
         staging.mkdir()
         try:
             progress(f"{name}: i gang")
-            if name == "internal" and getattr(job, "fail", False):
-                raise pipeline.AuditFailed(name, [])
-            return pipeline.EditionResult(name, 1, 0, 0.0, version / name)
+            return Built(name)
         finally:
             os.rmdir(staging)
 
-    monkeypatch.setattr(pipeline, "build_edition", fake)
+    def check(built: Built, job: object, progress) -> pipeline.EditionResult:
+        if built.name == "internal" and getattr(job, "fail", False):
+            raise pipeline.AuditFailed(built.name, [])
+        return pipeline.EditionResult(built.name, 1, 0, 0.0, version / built.name)
+
+    def print_sites(sites: dict[str, tuple[Path, list[tuple[str, str]]]], job: object, progress) -> None:
+        printed.append(list(sites))  # once, in the parent, with every edition
+
+    monkeypatch.setattr(pipeline, "build_pages", pages)
+    monkeypatch.setattr(pipeline, "check_edition", check)
+    monkeypatch.setattr(pipeline, "_print_sites", print_sites)
 
     class Job:
         fail = False
@@ -217,6 +234,7 @@ def test_forked_editions_report_failures_and_remove_staging(monkeypatch: pytest.
     results = pipeline._run_forked(["public", "internal"], Job(), version, messages.append)  # type: ignore[arg-type]
     assert [r.edition for r in results] == ["public", "internal"]
     assert sorted(messages) == ["internal: i gang", "public: i gang"]
+    assert printed == [["public", "internal"]]
     Job.fail = True
     with pytest.raises(pipeline.AuditFailed, match="Efterkontrollen af internal-udgaven"):
         pipeline._run_forked(["public", "internal"], Job(), version, messages.append)  # type: ignore[arg-type]
