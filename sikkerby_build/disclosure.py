@@ -54,6 +54,7 @@ Rules (the methodology page must say this; suggested Danish text in ``METHOD_TEX
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -398,15 +399,25 @@ def analyse_text(
     rows whose public wording is the original); findings inside them are not reported."""
     if not text:
         return text, []
+    out, found = _scan(text, threshold)
+    findings = list(found)
+    if reviewed:
+        findings = [f for f in findings if f.kind != "unhandled" or not any(a <= f.offset < b for a, b in reviewed)]
+    return out, findings
+
+
+@functools.lru_cache(maxsize=65536)
+def _scan(text: str, threshold: int) -> tuple[str, tuple[Finding, ...]]:
+    """One scan per text and threshold per build: validation's warnings (``unsafe_text_warnings``)
+    and the public edition's rewrite (``suppress_text``) read the same result; the forked edition
+    builds inherit it from the process that validated."""
     scan = _TextScan(text, threshold)
     scan.scan_ranges()
     scan.scan_fractions()
     scan.scan_numbers()
     scan.check_loose()
     out, findings = scan.result()
-    if reviewed:
-        findings = [f for f in findings if f.kind != "unhandled" or not any(a <= f.offset < b for a, b in reviewed)]
-    return out, findings
+    return out, tuple(findings)
 
 
 # ---------------------------------------------------------------- public wordings

@@ -8,7 +8,8 @@ figure on a page that has not opted in (front matter ``render_macros: true``) is
 error (file, line). The checked page is then rendered by mkdocs-macros (kept from the design
 card) from ``figures.yml``; because only these plain references pass the check, no editorial
 page can reach Python internals through Jinja, and the same references could be filled in by
-our own stage if the engine changes (Zensical runs no MkDocs plugins).
+our own stage if the engine changes (Zensical runs no MkDocs plugins): ``fill(text, figures)``
+does exactly that, and a test holds it equal to Jinja's rendering on every real page.
 """
 
 from __future__ import annotations
@@ -142,3 +143,28 @@ def check_front_matter(page: ContentPage, file_prefix: str = "content/") -> list
 
 def check_pages(pages: list[ContentPage], model: compute.Model) -> list[Problem]:
     return [p for page in pages for p in check_page(page, model)]
+
+
+_FILTERS = {"upper": str.upper, "lower": str.lower, "capitalize": str.capitalize}
+
+
+def _lookup(figures: dict[str, Any], reference: re.Match[str]) -> str:
+    scope = figures["aar"][int(reference.group("year"))] if reference.group("year") else figures
+    value = str(scope[reference.group("name")])
+    flt = reference.group("filter")
+    return _FILTERS[flt](value) if flt else value
+
+
+def fill(text: str, figures: dict[str, Any]) -> str:
+    """A checked page's ``{{ figures.… }}`` references replaced by their values (``values(model)``),
+    as Jinja renders them: for an engine that does not run mkdocs-macros. Only what
+    ``check_page`` lets through is expected; anything else raises ``ValueError``. Like Jinja's
+    default environment (mkdocs-macros uses it), one trailing line break is dropped."""
+
+    def one(match: re.Match[str]) -> str:
+        reference = _REFERENCE.match(match.group(1) or "")
+        if reference is None:
+            raise ValueError(f"not a live figure: {match.group(0)!r}")
+        return _lookup(figures, reference)
+
+    return _EXPRESSION.sub(one, text.removesuffix("\n"))

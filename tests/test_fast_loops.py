@@ -260,6 +260,9 @@ def test_staging_is_removed_on_every_exit_path(monkeypatch: pytest.MonkeyPatch, 
 
     monkeypatch.setattr(engine, "build_site", engine_stops)
     monkeypatch.setenv("SIKKERBY_JOBS", "1")
+    private = tmp_path / "tmp"  # a temp folder of its own: other workers' tests use /tmp meanwhile
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
     before = set(Path(tempfile.gettempdir()).glob("sikkerby-*"))
     handler_before = signal.getsignal(signal.SIGTERM)
     out = tmp_path / "out"

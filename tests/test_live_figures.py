@@ -58,3 +58,30 @@ def test_every_other_expression_is_a_located_error():
 def test_figures_without_opt_in_are_an_error():
     problems = live_figures.check_page(_page("{{ figures.scorede }}", opt_in=False), _model())
     assert [p.kind for p in problems] == ["live-figure-opt-in"]
+
+
+def test_our_fill_equals_jinja_on_every_opted_in_page_and_every_form():
+    """``fill`` (for an engine without mkdocs-macros) writes what Jinja writes: on every real
+    page that opts in, and on every reference form (flat, seneste, aar[YYYY], each filter)."""
+    import jinja2
+
+    from sikkerby_build.load import load_content
+    from tests.conftest import CONTENT
+
+    model = _model(extra_year=True)
+    figures = live_figures.values(model)
+    names = [f.name for f in live_figures.CATALOGUE]
+    forms = [f"{{{{ figures.{n} }}}}" for n in names]
+    forms += [f"{{{{ figures.seneste.{n} }}}}" for n in names if n in figures["seneste"]]
+    forms += [f"{{{{figures.aar[2019].{n}|{flt}}}}}" for n in figures["aar"][2019] for flt in live_figures.ALLOWED_FILTERS]
+    bodies = [p.body for p in load_content(CONTENT).pages if p.meta.get("render_macros")]
+    assert len(bodies) >= 2 and all("figures." in b for b in bodies)
+    for body in [*bodies, "Tal: " + " · ".join(forms)]:
+        assert live_figures.fill(body, figures) == jinja2.Environment().from_string(body).render(figures=figures)
+    assert "{{" not in live_figures.fill(bodies[0], figures)
+    for bad in ("{{ config }}", "{% if x %}"):
+        try:
+            live_figures.fill(bad, figures)
+        except ValueError:
+            continue
+        raise AssertionError(f"{bad} was filled")

@@ -6,7 +6,8 @@ navigation, glossary abbreviations and live figures) and what it must return (a 
 static files; ``EngineFailed`` with a Danish message when it cannot). Today's engine is MkDocs
 Material (``engine/material.py``, ``engine/serve_hooks.py``, ``mkdocs.yml`` and
 ``overrides/theme/``); nothing outside this package imports MkDocs. A second engine is a module
-here that implements the protocol, and ``ENGINE`` names it (see the README, "Engine").
+here that implements the protocol, and ``ENGINE`` names it (see the README, "Engine"); where
+it runs no mkdocs-macros it fills the live figures with ``live_figures.fill``.
 """
 
 from __future__ import annotations
