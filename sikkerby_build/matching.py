@@ -59,7 +59,10 @@ def _json_unescape(text: str) -> str:
 def unescape(text: str) -> str:
     """JSON, URL and HTML escapes undone (twice, for escapes inside escapes)."""
     for _ in range(2):
+        before = text
         text = html.unescape(urllib.parse.unquote(_json_unescape(text)))
+        if text == before:  # nothing was escaped: a second pass would change nothing either
+            break
     return text
 
 
