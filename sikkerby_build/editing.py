@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import csvlines
 from .problems import Problem
 from .suggest import mente_du
 
@@ -307,11 +308,7 @@ def todo(data_dir: Path) -> list[Problem]:
             raw = path.read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError, EditError):
             continue
-        reader = csv.DictReader(io.StringIO(raw, newline=""))
-        line = 2
-        for row in reader:
-            start = line
-            line = reader.line_num + 1
+        for start, row in csvlines.rows(raw):
             if str(row.get("source") or "").strip() != SKELETON:
                 continue
             group = (name == "activities" and "activity" or "followup", *(row.get(k) or "" for k in key))
@@ -357,12 +354,10 @@ def fold_skeletons(data_dir: Path, problems: list[Problem]) -> list[Problem]:
     for name in ("followups", "measurements", "effect_scores", "activities"):
         try:
             path = package.path(name)
-            reader = csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8"), newline=""))
+            raw = path.read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError, EditError):
             continue
-        line = 2
-        for row in reader:
-            start, line = line, reader.line_num + 1
+        for start, row in csvlines.rows(raw):
             if str(row.get("source") or "").strip() == SKELETON:
                 skeleton_lines.add((path.name, start))
     kept = [p for p in problems if not (p.kind == "required" and (p.file, p.row) in skeleton_lines)]

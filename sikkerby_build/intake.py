@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from . import csvlines
 from .editing import COPIED_FROM_PREVIOUS, CRITERIA, EditError, Package, Written
 from .problems import Problem
 from .suggest import mente_du
@@ -554,18 +555,16 @@ def read_workbooks(paths: Iterable[Path], plan: YearPlan, document: str | None, 
 def _records(text: str) -> tuple[str, list[tuple[str, dict[str, str]]], str]:
     """A CSV file's header line, its records (raw text, parsed row) and its line ending."""
     ending = "\r\n" if "\r\n" in text.split("\n", 1)[0] + "\n" else "\n"
-    reader = csv.reader(io.StringIO(text, newline=""))
     lines = re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)  # physical lines, as the csv reader counts them
-    try:
-        header = next(reader)
-    except StopIteration:
+    reader = iter(csvlines.Records(io.StringIO(text, newline="")))
+    first = next(reader, None)
+    if first is None:
         return "", [], ending
-    header_text = "".join(lines[: reader.line_num])
+    _, header_end, header = first
+    header_text = "".join(lines[:header_end])
     records = []
-    previous = reader.line_num
-    for values in reader:
-        raw = "".join(lines[previous : reader.line_num])
-        previous = reader.line_num
+    for start, end, values in reader:
+        raw = "".join(lines[start - 1 : end])
         if not values:
             continue
         records.append((raw if raw.endswith(("\n", "\r")) else raw + ending, dict(zip(header, values, strict=False))))

@@ -30,7 +30,7 @@ from frictionless import Package
 
 from . import compute, danish, editing, edition, live_figures, matching, municipal
 from .citations import unknown_sources
-from .csvlines import iter_record_starts
+from .csvlines import Records, iter_record_starts
 from .edition import CITYWIDE, stated_totals
 from .load import ContentLoad, ContentPage, Dataset, load_content, load_data
 from .news_rules import check_posts
@@ -310,12 +310,9 @@ def _cell_problems(text: str, name: str, resource: dict[str, Any]) -> list[Probl
     physical line inside a multi-line cell and the column."""
     types = {f["name"]: f.get("type", "string") for f in resource["schema"]["fields"]}
     problems: list[Problem] = []
-    reader = csv.reader(io.StringIO(text, newline=""))
-    previous = 0
+    records = Records(io.StringIO(text, newline=""))
     try:
-        for record in reader:
-            start = previous + 1
-            previous = reader.line_num
+        for start, _, record in records:
             if start == 1:
                 header = record
                 continue
@@ -332,7 +329,7 @@ def _cell_problems(text: str, name: str, resource: dict[str, Any]) -> list[Probl
             message = f"En celle er længere end {danish.number(csv.field_size_limit())} tegn; del teksten op eller forkort den."
         else:
             message = f"Filen kan ikke læses som CSV ({exc}). Gem den igen fra Excel som CSV UTF-8."
-        problems.append(Problem("csv-unreadable", name, message, row=previous + 1))
+        problems.append(Problem("csv-unreadable", name, message, row=records.next_line))
     return problems
 
 
