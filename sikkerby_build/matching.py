@@ -26,6 +26,7 @@ import unicodedata
 import urllib.parse
 
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\([\\/\"nrt])")
+_PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _JSON_SIMPLE = {"n": " ", "r": " ", "t": " ", "/": "/", "\\": "\\", '"': '"'}
 
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -60,7 +61,10 @@ def unescape(text: str) -> str:
     """JSON, URL and HTML escapes undone (twice, for escapes inside escapes)."""
     for _ in range(2):
         before = text
-        text = html.unescape(urllib.parse.unquote(_json_unescape(text)))
+        text = _json_unescape(text)
+        if _PERCENT_ESCAPE.search(text):  # unquote only changes %XX; "width: 40%" alone needs no pass
+            text = urllib.parse.unquote(text)
+        text = html.unescape(text)
         if text == before:  # nothing was escaped: a second pass would change nothing either
             break
     return text

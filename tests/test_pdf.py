@@ -53,23 +53,33 @@ def _worst_case_activities(model: compute.Model, n: int = 4) -> list[str]:
 
 @pytest.fixture(scope="module")
 def printed() -> dict[str, Path]:
-    """Both editions with the 2019 report and a few fact sheets (worst cases + the canary's) printed."""
+    """Both editions with the 2019 report and a few fact sheets (worst cases + the canary's)
+    printed: once per run (whichever worker asks first), by one browser for both editions."""
     import os
 
     import issue10_build
 
+    from tests.conftest import shared
+
     site = issue10_build.site()
-    switched = os.environ.pop("SIKKERBY_PDF", None)  # the session builds without PDFs; these print
-    try:
-        for name in ("public", "internal"):
-            model, _ = _model(name)
-            chosen = {issue10_build.CANARY_ACTIVITY, *_worst_case_activities(model)}
-            pages = [urls.report_document(YEAR), *(urls.factsheet(a) for a in sorted(chosen))]
-            pdfs = printing.print_pdfs(site / name, urls.print_jobs(pages))
-            assert len(pdfs) == len(pages)
-    finally:
-        if switched is not None:
-            os.environ["SIKKERBY_PDF"] = switched
+
+    def make(_: Path) -> None:
+        switched = os.environ.pop("SIKKERBY_PDF", None)  # the session builds without PDFs; these print
+        try:
+            sites = []
+            for name in ("public", "internal"):
+                model, _ = _model(name)
+                chosen = {issue10_build.CANARY_ACTIVITY, *_worst_case_activities(model)}
+                pages = [urls.report_document(YEAR), *(urls.factsheet(a) for a in sorted(chosen))]
+                sites.append(printing.PrintSite(site / name, urls.print_jobs(pages)))
+            results = printing.print_sites(sites)
+            assert [len(r.written) for r in results] == [len(s.jobs) for s in sites]
+            assert all(r.printed == len(s.jobs) for r, s in zip(results, sites, strict=True))
+        finally:
+            if switched is not None:
+                os.environ["SIKKERBY_PDF"] = switched
+
+    shared("issue10-printed", make)
     return {"public": site / "public", "internal": site / "internal"}
 
 
