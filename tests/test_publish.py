@@ -671,10 +671,14 @@ def test_cli_reports_a_locked_output_folder_in_danish(tmp_path, fake_stages, cap
 
 @pytest.mark.slow
 def test_two_real_builds_at_once_into_one_folder(tmp_path):
-    """Two real ``sikkerby build`` runs start together: one publishes; the other waits or stops
-    with the lock message. The final site is one version: complete, both editions from it."""
+    """Two real ``sikkerby build`` processes start together: one publishes; the other waits or
+    stops with the lock message. The final site is one version: complete, both editions from it.
+    (A small synthetic package: the lock and the switch do not depend on the data's size.)"""
+    from sikkerby_build.synth import write_package
+
+    write_package(tmp_path / "data", activities=8, years=1, seed=7)
     out = tmp_path / "site"
-    command = [sys.executable, "-m", "sikkerby_build.cli", "build", "--edition", "all", "--out", str(out), "--quiet"]
+    command = [sys.executable, "-m", "sikkerby_build.cli", "build", "--edition", "all", "--data", str(tmp_path / "data"), "--out", str(out), "--quiet"]
     procs = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     results = [(p.wait(timeout=900), *p.communicate()) for p in procs]
     codes = sorted(code for code, _, _ in results)
@@ -688,3 +692,4 @@ def test_two_real_builds_at_once_into_one_folder(tmp_path):
         assert Path(os.path.realpath(out / name)) == live / name
         assert (out / name / "index.html").is_file() and len(list((out / name).rglob("*.html"))) > 50
     assert "aktiviteter" in os.listdir(out / "public")
+    assert (out / "public" / "aktiviteter" / "syntetisk-aktivitet-00001" / "index.html").is_file()
