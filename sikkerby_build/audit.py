@@ -1,19 +1,33 @@
 """Stage: audit. Checks that need the finished site; a hit fails the build.
 
-Entry point: ``audit(site_dir, data) -> list[Problem]``.
+Entry point: ``audit(site_dir, data, site_url, clean) -> list[Problem]``.
 - Public edition: no internal value (row, column, page text) and no internal page URL in any
   file: HTML, search index, sitemap, JSON/CSV downloads, JS, gzip files.
 - Both editions: nothing is loaded from a third-party host (scripts, styles, images, fonts),
   and no file names a known CDN, font or tracker host.
+
+**Unchanged files are not read again** (``CleanFiles``, the build passes the project's
+``.cache/audit``): every check on a file is a pure function of its bytes, its suffix and the
+*context* (the secrets searched, the internal phone numbers, the site address, the edition, the
+audit's own source code and its PDF text tools). After an audit that found nothing, the digests
+of the files are kept under that context; a later audit skips a file only when the same bytes
+with the same suffix were clean under the same context. Any other secret, code or byte: read in
+full. ``SIKKERBY_CACHE=off`` switches it off; unit tests call ``audit`` without it.
 """
 
 from __future__ import annotations
 
+import functools
 import gzip
+import hashlib
 import html
+import json
+import os
 import re
 import shutil
 import subprocess
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import matching, urls
@@ -172,7 +186,65 @@ def _strip_own_urls(text: str, site_url: str | None) -> str:
     return text.replace(site_url.rstrip("/"), "") if site_url else text
 
 
-def audit(site_dir: Path, data: EditionData, site_url: str | None = None) -> list[Problem]:
+@functools.cache
+def _own_identity() -> str:
+    """The audit's own source and its PDF text tools: a change to either reads every file again."""
+    parts = [Path(__file__).read_bytes(), Path(matching.__file__).read_bytes()]
+    tool = shutil.which("pdftotext")
+    if tool:
+        st = Path(tool).stat()
+        parts.append(f"{tool}:{st.st_size}:{st.st_mtime_ns}".encode())
+    try:
+        from importlib.metadata import version
+
+        parts.append(f"pypdf:{version('pypdf')}".encode())
+    except Exception:  # noqa: BLE001 - unknown only means "unknown"
+        parts.append(b"pypdf:?")
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()
+
+
+def audit_context(data: EditionData, needles: dict[str, str], phones: set[str], site_url: str | None) -> str:
+    """What, besides a file's bytes and suffix, decides what the audit finds in it."""
+    described = {
+        "edition": data.edition, "public": data.is_public, "needles": sorted(needles), "phones": sorted(phones),
+        "site_url": site_url, "code": _own_identity(),
+    }  # fmt: skip
+    return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass
+class CleanFiles:
+    """Digests (suffix and SHA-256 of the bytes) of files an audit found clean, per context."""
+
+    root: Path
+
+    def _file(self, context: str) -> Path:
+        return self.root / f"{context}.json"
+
+    def load(self, context: str) -> set[str]:
+        try:
+            found = json.loads(self._file(context).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return set()
+        return {d for d in found if isinstance(d, str)} if isinstance(found, list) else set()
+
+    def save(self, context: str, digests: set[str]) -> None:
+        """Best effort: a memo that cannot be written only means reading every file next time."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".clean.")
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(sorted(digests), f)
+            os.replace(tmp, self._file(context))
+        except OSError:
+            pass
+
+
+def _digest(path: Path, raw: bytes) -> str:
+    return f"{path.suffix.lower()}:{hashlib.sha256(raw).hexdigest()}"
+
+
+def audit(site_dir: Path, data: EditionData, site_url: str | None = None, clean: CleanFiles | None = None) -> list[Problem]:
     problems: list[Problem] = []
     needles: dict[str, str] = {}  # fragment -> the internal value it comes from
     if data.is_public:
@@ -182,13 +254,20 @@ def audit(site_dir: Path, data: EditionData, site_url: str | None = None) -> lis
         for url in internal_page_urls(data):
             needles.setdefault(normalise(url), url)
     phones = set(data.internal_phones) if data.is_public else set()
+    context = audit_context(data, needles, phones, site_url) if clean else ""
+    clean_before = clean.load(context) if clean else set()
+    digests: set[str] = set()
     texts: dict[str, str] = {}
     for path in sorted(site_dir.rglob("*")):
         if not path.is_file():
             continue
         rel = path.relative_to(site_dir).as_posix()
-        raw = path.read_bytes() if path.suffix.lower() != ".pdf" else None  # read once for every check below
-        text = texts[rel] = _read_text(path, raw)
+        raw = path.read_bytes()  # read once for every check below
+        digest = _digest(path, raw)
+        digests.add(digest)
+        if digest in clean_before:
+            continue  # these bytes, with this suffix, were clean under this very context
+        text = texts[rel] = _read_text(path, None if path.suffix.lower() == ".pdf" else raw)
         for number in sorted(phones & matching.phone_digits(text)):
             problems.append(Problem("internal-leak", rel, f"Internt telefonnummer fundet i den offentlige udgave: {number[:4]}…"))
         for match in sorted(set(FORBIDDEN_HOSTS.findall(text))):
@@ -202,4 +281,6 @@ def audit(site_dir: Path, data: EditionData, site_url: str | None = None) -> lis
         leaks = sorted({(rel, needles[needle]) for rel, needle in _find_needles(texts, needles)})  # one per file and value
         for rel, value in leaks:
             problems.append(Problem("internal-leak", rel, f"Intern værdi fundet i den offentlige udgave: \"{value[:80]}\""))
+    if clean and not problems:
+        clean.save(context, digests)
     return problems

@@ -133,6 +133,7 @@ def build(
         cache=_pdf_cache(config) if config.pdfs else None,
         pdf_date=printing.data_date(data_dir) if config.pdfs else None,
         tabs=printing.workers(),  # one browser prints for every edition
+        clean=_clean_files(config),
     )
     # One build at a time per output folder (else publish.PublishLocked); the editions go into
     # a new version folder that is switched live in one step, or discarded on any failure.
@@ -156,6 +157,13 @@ class _EditionJob:
     cache: printing.PdfCache | None
     pdf_date: datetime.datetime | None
     tabs: int
+    clean: audit_stage.CleanFiles | None = None  # files earlier audits found clean (audit.CleanFiles)
+
+
+def _clean_files(config: Settings) -> audit_stage.CleanFiles | None:
+    """Beside the PDF cache (``.cache/audit``); None when ``SIKKERBY_CACHE=off``."""
+    where = printing.cache_dir(config.project)
+    return audit_stage.CleanFiles(where.parent / "audit") if where is not None else None
 
 
 def _pdf_cache(config: Settings) -> printing.PdfCache | None:
@@ -211,7 +219,7 @@ def print_editions(built: list[_BuiltEdition], job: _EditionJob, progress: Progr
 def check_edition(built: _BuiltEdition, job: _EditionJob, progress: Progress) -> EditionResult:
     """The audit of one edition's finished site (pages, downloads and PDFs)."""
     progress(f"{built.name}: efterkontrol …")
-    problems = audit_stage.audit(built.site, built.data, job.site_url)
+    problems = audit_stage.audit(built.site, built.data, job.site_url, job.clean)
     if problems:
         raise AuditFailed(built.name, problems)
     seconds = time.perf_counter() - built.started

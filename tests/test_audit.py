@@ -76,3 +76,39 @@ def test_a_title_that_decodes_to_markup_fails_the_build(tmp_path):
     # Material's tooltips insert titles as HTML: an escaped tag in a title is still a tag on hover.
     site = _site(tmp_path, "side/index.html", b'<abbr title="SOF &lt;img src=x onerror=alert(1)&gt;">SOF</abbr>')
     assert [p.kind for p in audit.audit(site, _public())] == ["unsafe-tooltip"]
+
+
+def test_clean_files_are_skipped_only_under_the_same_context_and_bytes(tmp_path, monkeypatch):
+    """The audit's memo: an unchanged file under the same secrets is not read again; a new
+    secret, a changed byte or a leak in a file that was clean before is found."""
+    memo = audit.CleanFiles(tmp_path / "memo")
+    site = _site(tmp_path, "a/index.html", b"<p>Ingen hemmeligheder her.</p>")
+    (site / "b.json").write_text('{"x": "Kontaktperson Birgitte"}', encoding="utf-8")
+    read: list[str] = []
+    real_read = audit._read_text
+    monkeypatch.setattr(audit, "_read_text", lambda path, raw=None: read.append(path.name) or real_read(path, raw))
+    assert audit.audit(site, _public(), clean=memo) == []
+    assert sorted(read) == ["b.json", "index.html", "index.html"]
+    read.clear()
+    assert audit.audit(site, _public(), clean=memo) == [] and read == []  # nothing changed: nothing read
+    # The same bytes, but a secret they contain: the context changed, every file is read and it is found.
+    other = EditionData(edition="public", tables={}, pages=[], descriptor={"resources": []}, threshold=5, internal_values=["Ingen hemmeligheder her"])
+    problems = audit.audit(site, other, clean=memo)
+    assert [p.file for p in problems] == ["a/index.html"] and len(read) == 3
+    read.clear()
+    # One changed file under the first context: only it is read, and its leak is found.
+    (site / "a/index.html").write_text(f"<p>{SECRET}</p>", encoding="utf-8")
+    problems = audit.audit(site, _public(), clean=memo)
+    assert [p.file for p in problems] == ["a/index.html"] and read == ["index.html"]
+    # A failed audit records nothing: the leak is found again, however often it is run.
+    assert [p.file for p in audit.audit(site, _public(), clean=memo)] == ["a/index.html"]
+
+
+def test_the_build_keeps_its_audit_memo_beside_the_pdf_cache(tmp_path, monkeypatch):
+    from sikkerby_build import pipeline, settings
+
+    monkeypatch.setenv("SIKKERBY_CACHE_DIR", str(tmp_path / "cache"))
+    config = settings.resolve(tmp_path, tmp_path / "data", tmp_path / "content", tmp_path / "out", 5, None)
+    assert pipeline._clean_files(config) == audit.CleanFiles(tmp_path / "cache" / "audit")
+    monkeypatch.setenv("SIKKERBY_CACHE", "off")
+    assert pipeline._clean_files(config) is None
