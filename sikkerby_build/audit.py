@@ -12,7 +12,8 @@ Entry point: ``audit(site_dir, data, site_url, clean) -> list[Problem]``.
 audit's own source code and its PDF text tools). After an audit that found nothing, the digests
 of the files are kept under that context; a later audit skips a file only when the same bytes
 with the same suffix were clean under the same context. Any other secret, code or byte: read in
-full. ``SIKKERBY_CACHE=off`` switches it off; unit tests call ``audit`` without it.
+full. The memo is signed with this machine's key (``cachekey.py``), so one that arrives with the
+project is ignored. ``SIKKERBY_CACHE=off`` switches it off; unit tests call ``audit`` without it.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import matching, urls
+from . import cachekey, matching, urls
 from .edition import EditionData
 from .problems import Problem
 
@@ -224,17 +225,24 @@ class CleanFiles:
     def load(self, context: str) -> set[str]:
         try:
             found = json.loads(self._file(context).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            digests = sorted(d for d in found["digests"] if isinstance(d, str))
+        except (OSError, ValueError, KeyError, TypeError):
             return set()
-        return {d for d in found if isinstance(d, str)} if isinstance(found, list) else set()
+        # Signed with this machine's key: a memo that arrives with the project (a merge request
+        # that force-adds .cache/) would otherwise switch the audit off for the files it names.
+        return set(digests) if cachekey.verify(found.get("mac"), context.encode(), json.dumps(digests).encode()) else set()
 
     def save(self, context: str, digests: set[str]) -> None:
         """Best effort: a memo that cannot be written only means reading every file next time."""
+        listed = sorted(digests)
+        mac = cachekey.sign(context.encode(), json.dumps(listed).encode())
+        if mac is None:
+            return
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".clean.")
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(sorted(digests), f)
+                json.dump({"digests": listed, "mac": mac}, f)
             os.replace(tmp, self._file(context))
         except OSError:
             pass

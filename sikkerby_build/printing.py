@@ -6,7 +6,9 @@ reads the PDFs' text too.
 
 **Only what changed is printed** (``PdfCache``): a printed PDF is kept in a content-addressed
 cache (the project's ``.cache/pdf/``, or ``$XDG_CACHE_HOME/sikkerby/pdf`` when the project folder
-is not writable; ``SIKKERBY_CACHE_DIR`` sets it, ``SIKKERBY_CACHE=off`` switches it off). An
+is not writable; ``SIKKERBY_CACHE_DIR`` sets it, ``SIKKERBY_CACHE=off`` switches it off). Each
+entry is signed with this machine's key (``cachekey.py``): entries that arrive with the project
+are not trusted. An
 entry is found by the page's HTML, its address and the print settings (options, viewport,
 scripts, Chromium and Playwright versions) and holds the list of every file the page loaded
 while it was printed (style sheets, scripts, plotly, images) with their SHA-256: it is reused
@@ -56,6 +58,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
+from . import cachekey
 from .settings import available_cores, count_from_env
 
 if TYPE_CHECKING:
@@ -282,6 +285,10 @@ class SiteFiles:
         return self._hashes[address]
 
 
+def _manifest_bytes(pdf_digest: str, deps: dict[str, str]) -> bytes:
+    return json.dumps({"pdf": pdf_digest, "deps": deps}, sort_keys=True).encode()
+
+
 @dataclass
 class PdfCache:
     """Printed PDFs by what their page depends on (see the module docstring)."""
@@ -298,19 +305,25 @@ class PdfCache:
         entry = self._entry(key)
         try:
             manifest = json.loads((entry / "deps.json").read_text(encoding="utf-8"))
+            if not cachekey.verify(manifest.get("mac"), key.encode(), _manifest_bytes(manifest["pdf"], manifest["deps"])):
+                return None  # not written by a build on this machine (e.g. a committed .cache/)
             if any(files.digest(address) != digest for address, digest in manifest["deps"].items()):
                 return None
             pdf = (entry / "document.pdf").read_bytes()
-        except (OSError, ValueError, KeyError, AttributeError):
+        except (OSError, ValueError, KeyError, AttributeError, TypeError):
             return None
         return pdf if _sha256(pdf) == manifest.get("pdf") else None
 
     def store(self, key: str, pdf: bytes, deps: dict[str, str]) -> None:
         """Best effort: a cache that cannot be written only means printing again next time."""
         entry = self._entry(key)
+        mac = cachekey.sign(key.encode(), _manifest_bytes(_sha256(pdf), deps))
+        if mac is None:
+            return
+        manifest = json.dumps({"pdf": _sha256(pdf), "deps": deps, "mac": mac}, sort_keys=True, indent=0).encode()
         try:
             entry.mkdir(parents=True, exist_ok=True)
-            for name, data in (("document.pdf", pdf), ("deps.json", json.dumps({"pdf": _sha256(pdf), "deps": deps}, sort_keys=True, indent=0).encode())):
+            for name, data in (("document.pdf", pdf), ("deps.json", manifest)):
                 fd, tmp = tempfile.mkstemp(dir=entry, prefix=f".{name}.")
                 with os.fdopen(fd, "wb") as f:
                     f.write(data)

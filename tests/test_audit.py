@@ -112,3 +112,42 @@ def test_the_build_keeps_its_audit_memo_beside_the_pdf_cache(tmp_path, monkeypat
     assert pipeline._clean_files(config) == audit.CleanFiles(tmp_path / "cache" / "audit")
     monkeypatch.setenv("SIKKERBY_CACHE", "off")
     assert pipeline._clean_files(config) is None
+
+
+def test_a_memo_that_arrives_with_the_project_is_not_trusted(tmp_path):
+    """A merge request could force-add .cache/audit/ naming its leaking file as clean: without
+    this machine's signature the memo is ignored and the leak is found."""
+    import hashlib
+
+    site = _site(tmp_path, "a/index.html", f"<p>{SECRET}</p>".encode())
+    memo = audit.CleanFiles(tmp_path / "memo")
+    data = _public()
+    needles = {piece: SECRET for piece in audit._fragments(SECRET)}
+    context = audit.audit_context(data, needles, set(data.internal_phones), None)
+    digests = sorted(audit._digest(p, p.read_bytes()) for p in site.rglob("*") if p.is_file())
+    memo.root.mkdir()
+    for forged in ({"digests": digests}, {"digests": digests, "mac": hashlib.sha256(b"guess").hexdigest()}, digests):
+        (memo.root / f"{context}.json").write_text(json.dumps(forged), encoding="utf-8")
+        assert memo.load(context) == set()
+        assert [p.file for p in audit.audit(site, data, clean=memo)] == ["a/index.html"]
+
+
+def test_a_pdf_cache_entry_that_arrives_with_the_project_is_not_trusted(tmp_path):
+    from sikkerby_build import printing
+
+    site = tmp_path / "site"
+    (site / "x").mkdir(parents=True)
+    (site / "x" / "index.html").write_bytes(b"<h1>x</h1>")
+    cache, files = printing.PdfCache(tmp_path / "pdf"), printing.SiteFiles(site)
+    key = cache.key("x/", b"<h1>x</h1>")
+    cache.store(key, b"%PDF-1.7 signed", {"x/": files.digest("x/")})
+    assert cache.lookup(key, files) == b"%PDF-1.7 signed"
+    entry = cache.root / key[:2] / key
+    manifest = json.loads((entry / "deps.json").read_text(encoding="utf-8"))
+    (entry / "document.pdf").write_bytes(b"%PDF-1.7 forged")
+    manifest["pdf"] = printing._sha256(b"%PDF-1.7 forged")  # a consistent manifest, but not signed by this machine
+    (entry / "deps.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert cache.lookup(key, files) is None
+    del manifest["mac"]
+    (entry / "deps.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert cache.lookup(key, files) is None

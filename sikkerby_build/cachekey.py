@@ -1,0 +1,62 @@
+"""A key of this machine's own for the build's caches (printed PDFs, the audit's clean files).
+
+A cache entry is trusted only when it carries a valid HMAC-SHA256 made with this key. The key is
+32 random bytes in ``$XDG_CACHE_HOME/sikkerby/cache-key`` (``~/.cache``), mode 0600, outside the
+project: a cache folder that arrives with the project (a merge request that force-adds
+``.cache/``, a copied folder) has no valid signatures, so its entries are ignored and everything
+is printed and audited again. Without a writable place for the key, ``key()`` is None and the
+build uses no cache.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+
+def _where() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sikkerby" / "cache-key"
+
+
+@functools.cache
+def key() -> bytes | None:
+    path = _where()
+    try:
+        data = path.read_bytes()
+        if len(data) == 32:
+            return data
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fresh = secrets.token_bytes(32)
+        fd = os.open(path.with_suffix(f".{os.getpid()}"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(fresh)
+        try:
+            os.link(path.with_suffix(f".{os.getpid()}"), path)  # the first process to arrive wins
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(path.with_suffix(f".{os.getpid()}"))
+        data = path.read_bytes()
+        return data if len(data) == 32 else None
+    except OSError:
+        return None
+
+
+def sign(*parts: bytes) -> str | None:
+    """The HMAC of ``parts`` with this machine's key (None without a key)."""
+    secret = key()
+    if secret is None:
+        return None
+    return hmac.new(secret, b"\0".join(hashlib.sha256(p).digest() for p in parts), hashlib.sha256).hexdigest()
+
+
+def verify(signature: object, *parts: bytes) -> bool:
+    expected = sign(*parts)
+    return isinstance(signature, str) and expected is not None and hmac.compare_digest(signature, expected)
