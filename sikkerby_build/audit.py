@@ -23,11 +23,9 @@ import gzip
 import hashlib
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -190,17 +188,9 @@ def _strip_own_urls(text: str, site_url: str | None) -> str:
 @functools.cache
 def _own_identity() -> str:
     """The audit's own source and its PDF text tools: a change to either reads every file again."""
-    parts = [Path(__file__).read_bytes(), Path(matching.__file__).read_bytes()]
     tool = shutil.which("pdftotext")
-    if tool:
-        st = Path(tool).stat()
-        parts.append(f"{tool}:{st.st_size}:{st.st_mtime_ns}".encode())
-    try:
-        from importlib.metadata import version
-
-        parts.append(f"pypdf:{version('pypdf')}".encode())
-    except Exception:  # noqa: BLE001 - unknown only means "unknown"
-        parts.append(b"pypdf:?")
+    tools = [*cachekey.file_identity(Path(tool)), *cachekey.distribution_identity("pypdf")] if tool else cachekey.distribution_identity("pypdf")
+    parts = [Path(__file__).read_bytes(), Path(matching.__file__).read_bytes(), *(t.encode() for t in tools)]
     return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
 
@@ -239,11 +229,7 @@ class CleanFiles:
         if mac is None:
             return
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".clean.")
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump({"digests": listed, "mac": mac}, f)
-            os.replace(tmp, self._file(context))
+            cachekey.write_file(self._file(context), json.dumps({"digests": listed, "mac": mac}).encode())
         except OSError:
             pass
 

@@ -10,11 +10,13 @@ build uses no cache.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import hmac
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 
@@ -60,3 +62,43 @@ def sign(*parts: bytes) -> str | None:
 def verify(signature: object, *parts: bytes) -> bool:
     expected = sign(*parts)
     return isinstance(signature, str) and expected is not None and hmac.compare_digest(signature, expected)
+
+
+def file_identity(*paths: Path) -> list[str]:
+    """Each file as path, size and modification time ("-" when missing): a new version misses."""
+    out = []
+    for path in paths:
+        try:
+            st = path.stat()
+            out.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            out.append(f"{path}:-")
+    return out
+
+
+def distribution_identity(*names: str) -> list[str]:
+    """Each installed Python distribution as name and version ("?" when unknown)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = []
+    for name in names:
+        try:
+            out.append(f"{name}:{version(name)}")
+        except (PackageNotFoundError, ValueError):
+            out.append(f"{name}:?")
+    return out
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """``data`` into ``path`` atomically (a temporary file beside it, then ``os.replace``); the
+    folder is made. Raises ``OSError``: callers treat a cache that cannot be written as empty."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -49,7 +49,6 @@ import json
 import os
 import re
 import subprocess
-import tempfile
 import threading
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -235,20 +234,8 @@ def _sha256(data: bytes) -> str:
 @functools.cache
 def _tool_identity() -> str:
     """Chromium's binary (path, size, time) and Playwright's version: a browser update misses the cache."""
-    parts = []
-    for candidate in (CHROMIUM, CHROMIUM.resolve(), Path("/usr/lib/chromium/chromium")):
-        try:
-            st = candidate.stat()
-            parts.append(f"{candidate}:{st.st_size}:{st.st_mtime_ns}")
-        except OSError:
-            parts.append(f"{candidate}:-")
-    try:
-        from importlib.metadata import version
-
-        parts.append("playwright:" + version("playwright"))
-    except Exception:  # noqa: BLE001 - a missing distribution only means "unknown"
-        parts.append("playwright:?")
-    return "|".join(parts)
+    binaries = (CHROMIUM, CHROMIUM.resolve(), Path("/usr/lib/chromium/chromium"))
+    return "|".join([*cachekey.file_identity(*binaries), *cachekey.distribution_identity("playwright")])
 
 
 def print_settings() -> str:
@@ -317,17 +304,14 @@ class PdfCache:
     def store(self, key: str, pdf: bytes, deps: dict[str, str]) -> None:
         """Best effort: a cache that cannot be written only means printing again next time."""
         entry = self._entry(key)
-        mac = cachekey.sign(key.encode(), _manifest_bytes(_sha256(pdf), deps))
+        digest = _sha256(pdf)
+        mac = cachekey.sign(key.encode(), _manifest_bytes(digest, deps))
         if mac is None:
             return
-        manifest = json.dumps({"pdf": _sha256(pdf), "deps": deps, "mac": mac}, sort_keys=True, indent=0).encode()
+        manifest = json.dumps({"pdf": digest, "deps": deps, "mac": mac}, sort_keys=True, indent=0).encode()
         try:
-            entry.mkdir(parents=True, exist_ok=True)
             for name, data in (("document.pdf", pdf), ("deps.json", manifest)):
-                fd, tmp = tempfile.mkstemp(dir=entry, prefix=f".{name}.")
-                with os.fdopen(fd, "wb") as f:
-                    f.write(data)
-                os.replace(tmp, entry / name)
+                cachekey.write_file(entry / name, data)
         except OSError:
             pass
 
@@ -386,7 +370,7 @@ class PrintSite:
     progress: Progress = _quiet
 
 
-def _skip_reason(sites: list[PrintSite]) -> str | None:
+def _skip_reason() -> str | None:
     """Why nothing is printed (said on every site's progress), or None; raises when PDFs are required."""
     if switched_off():
         return "PDF'er springes over (SIKKERBY_PDF=off)."
@@ -408,7 +392,7 @@ def print_sites(
     results = [PrintResult() for _ in sites]
     if not any(site.jobs for site in sites):
         return results
-    skip = _skip_reason(sites)
+    skip = _skip_reason()
     if skip:
         for site in sites:
             if site.jobs:
