@@ -102,7 +102,9 @@ def _resource_key(name: str) -> str | None:
     resources = {r.get("name"): r for r in descriptor.get("resources", [])}  # type: ignore[union-attr]
     if name not in resources:
         return None
-    read = {name} | {fk.get("reference", {}).get("resource") or name for fk in resources[name].get("schema", {}).get("foreignKeys", [])}
+    read = {name} | {
+        fk.get("reference", {}).get("resource") or name for fk in resources[name].get("schema", {}).get("foreignKeys", [])
+    }
     digest = hashlib.sha256(f"{package}\0{name}".encode())
     for other in sorted(read):
         if other not in resources or (file := _file_digest(data_dir, resources[other])) is None:  # type: ignore[arg-type]
@@ -136,7 +138,11 @@ def _frictionless_once_per_package() -> Iterator[None]:
             with contextlib.suppress(Exception):
                 _FRICTIONLESS_SEEN[key] = pickle.loads(stored.read_bytes())
         if key not in _FRICTIONLESS_SEEN:
-            _PACKAGE.update(data_dir=data_dir, descriptor=descriptor, key=hashlib.sha256(json.dumps(descriptor, sort_keys=True, default=str).encode()).hexdigest())
+            _PACKAGE.update(
+                data_dir=data_dir,
+                descriptor=descriptor,
+                key=hashlib.sha256(json.dumps(descriptor, sort_keys=True, default=str).encode()).hexdigest(),
+            )
             try:
                 _FRICTIONLESS_SEEN[key] = real_run(data_dir, descriptor, lines)
             finally:
@@ -221,7 +227,9 @@ def site_url() -> str:
 
     One port for the run (the shared build has it in its sitemap); every worker that needs the
     site serves it on that port (see public_url)."""
-    folder = shared("site-url", lambda f: (f / "url").write_text(f"http://127.0.0.1:{_port_outside_ephemeral()}/", encoding="utf-8"))
+    folder = shared(
+        "site-url", lambda f: (f / "url").write_text(f"http://127.0.0.1:{_port_outside_ephemeral()}/", encoding="utf-8")
+    )
     return (folder / "url").read_text(encoding="utf-8")
 
 
@@ -268,9 +276,87 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
+AXE_FILE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_PATH = "/__tests__/axe.min.js"  # served beside every site a test serves; never part of a build
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+class _TestHandler(printing._QuietHandler):
+    """The PDF step's quiet loopback handler, plus axe-core at ``AXE_PATH``: loaded by address
+    rather than pasted into the page, Chromium compiles it once per tab instead of once per test."""
+
+    def translate_path(self, path: str) -> str:
+        if path.split("?", 1)[0] == AXE_PATH:
+            return str(AXE_FILE)
+        return super().translate_path(path)
+
+
+@contextlib.contextmanager
+def _serving(directory: Path, port: int = 0) -> Iterator[str]:
+    import functools
+    import http.server
+    import threading
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_TestHandler, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def _serve(directory: Path, port: int = 0) -> Iterator[str]:
-    with printing.serve(directory, port) as base:  # the same loopback server the PDF step uses
+    with _serving(directory, port) as base:
         yield base
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's WCAG 2.1 A/AA violations on the page as loaded (the page's own server must be a test server)."""
+    from urllib.parse import urljoin
+
+    page.add_script_tag(url=urljoin(page.url, AXE_PATH))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]} for v in result["violations"]]
+
+
+class PageWatch:
+    """Console errors and any request that leaves the site, while the watch lasts (``stop()``)."""
+
+    def __init__(self, page, base: str):
+        self.errors: list[str] = []
+        self.external: list[str] = []
+        self._page = page
+        self._handlers = [
+            ("console", lambda m: self.errors.append(m.text) if m.type == "error" else None),
+            ("pageerror", lambda e: self.errors.append(str(e))),
+            ("request", lambda r: None if r.url.startswith((base, "data:", "blob:")) else self.external.append(r.url)),
+        ]
+        for event, handler in self._handlers:
+            page.on(event, handler)
+
+    def stop(self) -> None:
+        for event, handler in self._handlers:
+            self._page.remove_listener(event, handler)
+
+
+_TABS: dict[tuple[int, int], object] = {}  # (width, height) -> this worker's kept tab
+
+
+def kept_tab(browser, width: int, height: int = 900):
+    """One tab per viewport for the worker's life, for tests that only load a page and read it.
+
+    A new browser context per test starts with an empty cache, so Chromium parses and compiles
+    Material's bundle, plotly and axe again on every test (≈3x the CPU of a kept tab, measured on
+    the page-type tests). Tests that click, type, store or download keep their own context."""
+    page = _TABS.get((width, height))
+    if page is None or page.is_closed():  # type: ignore[attr-defined]
+        phone = width < 500
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, locale="da-DK", is_mobile=phone, has_touch=phone
+        )
+        page = _TABS[(width, height)] = context.new_page()
+    return page
 
 
 _SERVING: dict[str, object] = {}  # site_url -> the server of this process
@@ -295,7 +381,7 @@ def public_url(built_site: Path, site_url: str) -> str:
             allow_reuse_port = True
             daemon_threads = True
 
-        handler = functools.partial(printing._QuietHandler, directory=str(built_site / "public"))
+        handler = functools.partial(_TestHandler, directory=str(built_site / "public"))
         server = Server(("127.0.0.1", int(site_url.rsplit(":", 1)[1].strip("/"))), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         _SERVING[site_url] = server

@@ -135,7 +135,11 @@ ENGINE_PACKAGES = {"mkdocs", "material", "mkdocs_macros", "pymdownx"}
 
 
 def test_only_the_engine_package_imports_mkdocs_or_material():
-    outside = {m: sorted(names & ENGINE_PACKAGES) for m, names in third_party_imports().items() if names & ENGINE_PACKAGES and not m.startswith("sikkerby_build.engine")}
+    outside = {
+        m: sorted(names & ENGINE_PACKAGES)
+        for m, names in third_party_imports().items()
+        if names & ENGINE_PACKAGES and not m.startswith("sikkerby_build.engine")
+    }
     assert outside == {}
     assert third_party_imports()["sikkerby_build.engine.material"] >= {"mkdocs"}  # the check looks where MkDocs is
 

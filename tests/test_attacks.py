@@ -25,8 +25,8 @@ PAYLOADS = [
     "<img src=x onerror=alert('xss2')>",
     "[klik](javascript:alert('xss3'))",
     "\\[esc\\](javascript:alert('xss4'))",
-    '*fremhævet*{: onmouseover="alert(\'xss5\')" }',
-    '_kursiv_{: onclick="alert(\'xss6\')" }',
+    "*fremhævet*{: onmouseover=\"alert('xss5')\" }",
+    "_kursiv_{: onclick=\"alert('xss6')\" }",
     '" http-equiv="refresh" content="0;url=https://evil.example/',
     "<https://evil.example/autolink>",
     "![billede](https://evil.example/x.png)",
@@ -87,7 +87,13 @@ class _Markup(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
             value = (value or "").strip().lower()
-            loads_or_links = name in {"src", "srcset", "action", "formaction", "poster"}  # a plain link may leave; meta content is text
+            loads_or_links = name in {
+                "src",
+                "srcset",
+                "action",
+                "formaction",
+                "poster",
+            }  # a plain link may leave; meta content is text
             if name.startswith("on") or value.startswith("javascript:") or (loads_or_links and "evil.example" in value):
                 self.hits.append(f"<{tag} {name}={value[:60]}>")
             if tag == "meta" and name == "http-equiv":

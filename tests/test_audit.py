@@ -92,7 +92,14 @@ def test_clean_files_are_skipped_only_under_the_same_context_and_bytes(tmp_path,
     read.clear()
     assert audit.audit(site, _public(), clean=memo) == [] and read == []  # nothing changed: nothing read
     # The same bytes, but a secret they contain: the context changed, every file is read and it is found.
-    other = EditionData(edition="public", tables={}, pages=[], descriptor={"resources": []}, threshold=5, internal_values=["Ingen hemmeligheder her"])
+    other = EditionData(
+        edition="public",
+        tables={},
+        pages=[],
+        descriptor={"resources": []},
+        threshold=5,
+        internal_values=["Ingen hemmeligheder her"],
+    )
     problems = audit.audit(site, other, clean=memo)
     assert [p.file for p in problems] == ["a/index.html"] and len(read) == 3
     read.clear()

@@ -37,7 +37,9 @@ def _all_text(site: Path) -> dict[str, str]:
 
 
 def _tree_digest(site: Path) -> dict[str, str]:
-    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(site.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(site.rglob("*")) if p.is_file()
+    }
 
 
 # ---------------------------------------------------------------- the real site
@@ -58,7 +60,7 @@ def test_activity_page_shows_results_of_2019(built_site):
     assert "20</strong> af 20" in html or "20 af 20" in html
     assert html.count('class="sb-scorebar"') == 4
     assert "Niveau 5:" in html  # rubric text of the awarded level
-    assert 'data-sb-chart' in html
+    assert "data-sb-chart" in html
 
 
 def test_activity_without_followup_says_so(built_site):
@@ -69,13 +71,28 @@ def test_activity_without_followup_says_so(built_site):
 
 def test_page_types_exist_and_are_danish(built_site):
     pages = [
-        "index.html", "aktiviteter/index.html", "maal/effektmaal-1/index.html", "maal/index.html",
-        "program/index.html", "program/lokal-indsats-og-borgerdialog/index.html", "program/princip-1/index.html",
-        "resultater/index.html", "resultater/aarsrapport-2019/index.html", "resultater/status/index.html",
-        "resultater/budget-og-effekt/index.html", "resultater/sammenfatning/index.html",
-        "fortaellinger/index.html", "fortaellinger/deniz/index.html", "ordliste/index.html", "vision/index.html",
-        "om/index.html", "om/metode/index.html", "om/data/index.html", "om/tilgaengelighed/index.html",
-        "om/kommunikation/index.html", "om/effektmodel/index.html",
+        "index.html",
+        "aktiviteter/index.html",
+        "maal/effektmaal-1/index.html",
+        "maal/index.html",
+        "program/index.html",
+        "program/lokal-indsats-og-borgerdialog/index.html",
+        "program/princip-1/index.html",
+        "resultater/index.html",
+        "resultater/aarsrapport-2019/index.html",
+        "resultater/status/index.html",
+        "resultater/budget-og-effekt/index.html",
+        "resultater/sammenfatning/index.html",
+        "fortaellinger/index.html",
+        "fortaellinger/deniz/index.html",
+        "ordliste/index.html",
+        "vision/index.html",
+        "om/index.html",
+        "om/metode/index.html",
+        "om/data/index.html",
+        "om/tilgaengelighed/index.html",
+        "om/kommunikation/index.html",
+        "om/effektmodel/index.html",
     ]
     for page in pages:
         html = (built_site / "public" / page).read_text(encoding="utf-8")
@@ -111,8 +128,21 @@ def test_glossary_terms_become_tooltips(built_site):
 def test_scores_json(built_site):
     scores = json.loads((built_site / "public/data/scores.json").read_text(encoding="utf-8"))
     assert len(scores) == 23
-    keys = {"activity_id", "name", "year", "administration", "prevention_category", "criteria_met", "criteria_total",
-            "criteria_met_reported", "criteria_total_reported", "criteria_from_measurements", "effect_scores", "effect_score", "effect_score_max"}
+    keys = {
+        "activity_id",
+        "name",
+        "year",
+        "administration",
+        "prevention_category",
+        "criteria_met",
+        "criteria_total",
+        "criteria_met_reported",
+        "criteria_total_reported",
+        "criteria_from_measurements",
+        "effect_scores",
+        "effect_score",
+        "effect_score_max",
+    }
     assert all(set(s) == keys for s in scores)
     sjakket = next(s for s in scores if s["activity_id"] == "sjakket")
     assert sjakket["effect_scores"] == {"A1": 5, "A2": 5, "A3": 5, "A4": 5} and sjakket["effect_score"] == 20
@@ -188,8 +218,13 @@ def plant_canaries(data: Path) -> None:
     with open(data / "activities.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     fields = list(rows[0])
-    secret = dict(rows[0], id="kanarie-intern", name=f"{CANARY_ROW} intern aktivitet", audience="internal",
-                  description=f"{CANARY_ROW} beskrivelse af en intern aktivitet.")
+    secret = dict(
+        rows[0],
+        id="kanarie-intern",
+        name=f"{CANARY_ROW} intern aktivitet",
+        audience="internal",
+        description=f"{CANARY_ROW} beskrivelse af en intern aktivitet.",
+    )
     rows[1]["contact"] = CANARY_CONTACT
     rows.append(secret)
     with open(data / "activities.csv", "w", encoding="utf-8", newline="") as fh:
@@ -225,7 +260,8 @@ def test_audit_fails_the_build_on_a_planted_leak_and_keeps_the_old_site(tmp_path
     with pytest.raises(ValidationFailed) as failure:
         pipeline.build("public", data_copy, out, data_copy / "content")
     assert any(
-        p.kind == "internal-text-on-public-page" and p.file == "content/laek.md" and p.row == 5 for p in failure.value.report.errors
+        p.kind == "internal-text-on-public-page" and p.file == "content/laek.md" and p.row == 5
+        for p in failure.value.report.errors
     )
     assert _tree_digest(out / "public") == before
     assert publish.editions(out) == ["internal", "public"] and publish.leftovers(out) == []
@@ -242,7 +278,9 @@ def test_invalid_data_stops_the_build_and_keeps_the_old_site(data_copy, tmp_path
     path.write_text(path.read_text(encoding="utf-8").replace("sjakket,2019", "sjakket,tyve-nitten", 1), encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "sikkerby_build.cli", "build", "--edition", "public", "--data", str(data_copy), "--out", str(out)],
-        capture_output=True, text=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert result.returncode == 1
     assert "followups.csv:" in result.stderr and "year" in result.stderr
@@ -292,7 +330,12 @@ def plant_markup(data_copy: Path) -> None:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    for name, field in [("measurements", "before_text"), ("followups", "effect_summary"), ("glossary", "definition"), ("effect_scores", "justification")]:
+    for name, field in [
+        ("measurements", "before_text"),
+        ("followups", "effect_summary"),
+        ("glossary", "definition"),
+        ("effect_scores", "justification"),
+    ]:
         with open(data_copy / f"{name}.csv", encoding="utf-8") as fh:
             table = list(csv.DictReader(fh))
         table[0][field] = f"Tekst {payload}"
@@ -301,7 +344,10 @@ def plant_markup(data_copy: Path) -> None:
             writer.writeheader()
             writer.writerows(table)
     story = data_copy / "content" / "stories" / "deniz.md"
-    story.write_text(story.read_text(encoding="utf-8").replace('title: "Deniz"', "title: '<script>alert(\"xss\")</script>Deniz'"), encoding="utf-8")
+    story.write_text(
+        story.read_text(encoding="utf-8").replace('title: "Deniz"', "title: '<script>alert(\"xss\")</script>Deniz'"),
+        encoding="utf-8",
+    )
 
 
 def test_html_in_data_never_reaches_a_page_as_markup():

@@ -147,8 +147,7 @@ def test_front_matter_that_never_closes(data_copy: Path):
     (problem,) = load_content(content).problems
     assert (problem.kind, problem.file, problem.row) == ("front-matter-unclosed", "content/note.md", 2)
     assert problem.message == (
-        "Front matter begynder med '---' i linje 2, men slutter aldrig: "
-        "tilføj en linje med præcis '---' efter den sidste nøgle."
+        "Front matter begynder med '---' i linje 2, men slutter aldrig: tilføj en linje med præcis '---' efter den sidste nøgle."
     )
 
 
@@ -157,9 +156,7 @@ def test_front_matter_that_is_not_a_mapping(data_copy: Path):
     _page(content, "note.md", "---\n- audience: internal\n- title: Note\n---\nTekst\n")
     (problem,) = load_content(content).problems
     assert (problem.kind, problem.row) == ("front-matter-not-mapping", 2)
-    assert problem.message == (
-        "Front matter skal være nøgler med værdier (fx 'title: Om Sikker By'), men er en liste."
-    )
+    assert problem.message == ("Front matter skal være nøgler med værdier (fx 'title: Om Sikker By'), men er en liste.")
 
 
 def test_a_key_given_twice(data_copy: Path):
@@ -262,7 +259,9 @@ def test_content_load_with_errors_cannot_be_iterated():
 
 
 def _build_cli(data: Path, out: Path) -> CliResult:
-    return run_cli("build", "--edition", "public", "--quiet", "--data", str(data), "--content", str(data / "content"), "--out", str(out))
+    return run_cli(
+        "build", "--edition", "public", "--quiet", "--data", str(data), "--content", str(data / "content"), "--out", str(out)
+    )
 
 
 def test_symlink_to_a_system_file_is_refused_and_nothing_is_published(data_copy: Path, tmp_path: Path):

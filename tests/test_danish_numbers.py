@@ -101,7 +101,9 @@ def _formats_thousands(tree: ast.AST) -> list[int]:
     lines = []
     for node in ast.walk(tree):
         if isinstance(node, ast.FormattedValue) and node.format_spec is not None:
-            spec = "".join(v.value for v in ast.walk(node.format_spec) if isinstance(v, ast.Constant) and isinstance(v.value, str))
+            spec = "".join(
+                v.value for v in ast.walk(node.format_spec) if isinstance(v, ast.Constant) and isinstance(v.value, str)
+            )
             if "," in spec or "_" in spec:
                 lines.append(node.lineno)
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "format" and len(node.args) == 2:

@@ -90,7 +90,10 @@ def test_a_page_per_district_and_an_overview(docs, model):
     overview = (docs / "bydele/index.md").read_text(encoding="utf-8")
     assert "Udsatte byområder" in overview  # activities the sources place in unnamed areas
     valby = (docs / "bydele/valby.md").read_text(encoding="utf-8")
-    local, citywide = valby.split("## Aktiviteter for hele byen")[0], valby.split("## Aktiviteter for hele byen")[1].split("## Tryghedsindekset")[0]
+    local, citywide = (
+        valby.split("## Aktiviteter for hele byen")[0],
+        valby.split("## Aktiviteter for hele byen")[1].split("## Tryghedsindekset")[0],
+    )
     assert "aktiviteter/tryghedspartnerskabet-folehaven/" in local
     n_citywide = sum(1 for a in model.activities if a["citywide"])  # one city-wide count on every page (issue 18 item 4)
     assert citywide.count("<tr><td>") == n_citywide
@@ -106,7 +109,18 @@ def _explorer_html(docs: Path) -> str:
 def test_explorer_district_filter_in_the_browser(docs, model, browser):
     html = _explorer_html(docs)
     options = re.findall(r'<option value="([a-z-]+)">', html.split('name="omraade"')[1].split("</select>")[0])
-    assert options[:10] == ["indre-by", "oesterbro", "noerrebro", "vesterbro-kongens-enghave", "valby", "vanloese", "broenshoej-husum", "bispebjerg", "amager-oest", "amager-vest"]
+    assert options[:10] == [
+        "indre-by",
+        "oesterbro",
+        "noerrebro",
+        "vesterbro-kongens-enghave",
+        "valby",
+        "vanloese",
+        "broenshoej-husum",
+        "bispebjerg",
+        "amager-oest",
+        "amager-vest",
+    ]
     page = browser.new_page()
     page.set_content(html)
     page.wait_for_selector("#sb-filters:not([hidden])")

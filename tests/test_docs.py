@@ -21,7 +21,9 @@ def _parser_options() -> dict[str, set[str]]:
                 if isinstance(action, argparse._SubParsersAction):
                     for name, sub in action.choices.items():
                         key = f"{prefix} {name}".strip()
-                        captured[key] = {o for a in sub._actions for o in a.option_strings if o.startswith("--") and o != "--help"}
+                        captured[key] = {
+                            o for a in sub._actions for o in a.option_strings if o.startswith("--") and o != "--help"
+                        }
                         collect(sub, key)
 
         collect(self, "")
@@ -39,8 +41,27 @@ def _parser_options() -> dict[str, set[str]]:
 
 def test_every_command_and_option_is_documented():
     options = _parser_options()
-    assert {c.split()[0] for c in options} == {"validate", "build", "serve", "synth", "new", "template", "import", "rename", "fix-csv"}
-    assert {"new followup", "new activity", "new story", "new page", "new year", "new news", "template followup", "rename activity"} <= set(options)
+    assert {c.split()[0] for c in options} == {
+        "validate",
+        "build",
+        "serve",
+        "synth",
+        "new",
+        "template",
+        "import",
+        "rename",
+        "fix-csv",
+    }
+    assert {
+        "new followup",
+        "new activity",
+        "new story",
+        "new page",
+        "new year",
+        "new news",
+        "template followup",
+        "rename activity",
+    } <= set(options)
     for command, opts in options.items():
         assert f"sikkerby {command}" in README, command
         for opt in opts:

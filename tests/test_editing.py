@@ -43,12 +43,18 @@ def _declare_2020(data_dir: Path) -> None:
 
 def test_new_followup_writes_skeleton_rows_and_one_clear_error(data_copy, capsys, monkeypatch):
     _declare_2020(data_copy)
-    lines_before = {n: (data_copy / n).read_bytes().count(b"\n") for n in ("followups.csv", "measurements.csv", "effect_scores.csv")}
+    lines_before = {
+        n: (data_copy / n).read_bytes().count(b"\n") for n in ("followups.csv", "measurements.csv", "effect_scores.csv")
+    }
     monkeypatch.chdir(data_copy.parent)
     assert cli.main(["new", "followup", "--activity", "sjakket", "--year", "2020", "--data", str(data_copy)]) == 0
     out = capsys.readouterr().out
     f, m, s = (lines_before[n] + 1 for n in ("followups.csv", "measurements.csv", "effect_scores.csv"))
-    assert f"followups.csv linje {f}" in out and f"measurements.csv linje {m}" in out and f"effect_scores.csv linje {s}–{s + 3}" in out
+    assert (
+        f"followups.csv linje {f}" in out
+        and f"measurements.csv linje {m}" in out
+        and f"effect_scores.csv linje {s}–{s + 3}" in out
+    )
     # columns in schema order, stable facts copied from 2019
     header, rows = _csv(data_copy / "followups.csv")
     assert header == _schema_fields(data_copy, "followups")
@@ -88,7 +94,10 @@ def test_a_filled_in_cell_with_a_wrong_type_is_still_reported(data_copy):
 def test_unknown_activity_is_refused_with_a_suggestion_and_nothing_changes(data_copy, capsys):
     before = {p.name: p.read_bytes() for p in data_copy.glob("*.csv")}
     assert cli.main(["new", "followup", "--activity", "sjaket", "--year", "2020", "--data", str(data_copy)]) == 1
-    assert capsys.readouterr().err == "sikkerby new: Aktiviteten 'sjaket' findes ikke i activities.csv. Mente du 'sjakket'? Intet er ændret.\n"
+    assert (
+        capsys.readouterr().err
+        == "sikkerby new: Aktiviteten 'sjaket' findes ikke i activities.csv. Mente du 'sjakket'? Intet er ændret.\n"
+    )
     assert {p.name: p.read_bytes() for p in data_copy.glob("*.csv")} == before
 
 
@@ -112,7 +121,10 @@ def test_rows_keep_the_files_line_endings_and_quote_cells(data_copy):
     assert header == _schema_fields(data_copy, "activities")
     errors = validate(data_copy, data_copy / "content").errors
     assert [p.kind for p in errors] == ["skeleton-incomplete"]
-    assert "Aktiviteten 'ny-aktivitet' er oprettet med 'sikkerby new activity' og mangler stadig: activities.csv linje" in errors[0].message
+    assert (
+        "Aktiviteten 'ny-aktivitet' er oprettet med 'sikkerby new activity' og mangler stadig: activities.csv linje"
+        in errors[0].message
+    )
     _fill(path, lambda r: {**r, "description": "En ny aktivitet.", "in_programme": "true", "effect_model": "false",
                            "audience": "public", "source": "001 Oversigt"})  # fmt: skip
     assert validate(data_copy, data_copy / "content").ok

@@ -15,7 +15,9 @@ from tests.conftest import DATA
 def dataset():
     ds = load_data(DATA)
     act = dict(ds.tables["activities"][0])
-    act.update(id="hemmelig-aktivitet", name="KANARIE hemmelig aktivitet", audience="internal", description="Kun internt indhold her.")
+    act.update(
+        id="hemmelig-aktivitet", name="KANARIE hemmelig aktivitet", audience="internal", description="Kun internt indhold her."
+    )
     ds.tables["activities"].append(act)
     ds.tables["activities"][1] = {**ds.tables["activities"][1], "contact": "kanarie.kontakt@kk.example"}
     ds.tables["followups"].append({**ds.tables["followups"][0], "activity_id": "hemmelig-aktivitet"})

@@ -19,7 +19,6 @@ ROOT = Path(__file__).resolve().parent.parent
 CANARY = "KANARIE-faktaark-51c0"
 
 
-
 def test_cut_at_a_word_boundary() -> None:
     assert cut("kort tekst", 50) == "kort tekst"
     text = "Sikker By arbejder for en god og tryg hverdag for alle københavnere"

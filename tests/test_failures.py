@@ -19,7 +19,9 @@ def _build(data, out):
 
 @pytest.mark.slow
 def test_engine_warning_is_shown_not_just_counted(data_copy, tmp_path):
-    (data_copy / "content" / "laes-mere.md").write_text("---\ntitle: Læs mere\n---\n\nSe [siden](findes-ikke.md).\n", encoding="utf-8")
+    (data_copy / "content" / "laes-mere.md").write_text(
+        "---\ntitle: Læs mere\n---\n\nSe [siden](findes-ikke.md).\n", encoding="utf-8"
+    )
     result = _build(data_copy, tmp_path / "site")
     assert result.returncode == 1
     assert "findes-ikke.md" in result.stderr and "laes-mere.md" in result.stderr
@@ -36,4 +38,7 @@ def test_unknown_live_figure_is_a_located_error_before_any_build(data_copy, tmp_
     line = text[: text.index("figures.opfolgninger")].count("\n") + 1
     result = run_cli("build", "--edition", "public", "--data", str(data_copy), "--out", str(tmp_path / "site"))
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert f"content/communication.md:{line}: FEJL [live-figure-unknown] Tallet 'opfolgninger' findes ikke. Mente du 'opfoelgninger'?" in result.stderr
+    assert (
+        f"content/communication.md:{line}: FEJL [live-figure-unknown] Tallet 'opfolgninger' findes ikke. Mente du 'opfoelgninger'?"
+        in result.stderr
+    )

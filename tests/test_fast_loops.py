@@ -22,9 +22,12 @@ RAW = (
     b"2 0 obj <</ID (node00000579) /K [(node00000582)]>> endobj\n"
     b"<</Creator (Chromium) /CreationDate (D:20261202180538+00'00') /ModDate (D:20261202180538+00'00')>>\n"
 )
-SAME_IN_OTHER_TAB = RAW.replace(b"node00000576", b"node00000064").replace(b"node00000579", b"node00000245").replace(
-    b"node00000582", b"node00000246"
-).replace(b"20261202180538", b"20261203091500")
+SAME_IN_OTHER_TAB = (
+    RAW.replace(b"node00000576", b"node00000064")
+    .replace(b"node00000579", b"node00000245")
+    .replace(b"node00000582", b"node00000246")
+    .replace(b"20261202180538", b"20261203091500")
+)
 
 
 def test_structure_ids_are_renumbered_by_rank_at_the_same_length() -> None:
@@ -68,7 +71,10 @@ def test_cache_hit_needs_the_same_html_and_every_loaded_file(tmp_path: Path) -> 
     assert cache.lookup(key, printing.SiteFiles(site)) == b"%PDF A"  # another build, same files
     # the same page in another edition or build with identical bytes shares the entry
     other = _site(tmp_path / "other")
-    assert cache.lookup(cache.key("faktaark/a/", (other / "faktaark/a/index.html").read_bytes()), printing.SiteFiles(other)) == b"%PDF A"
+    assert (
+        cache.lookup(cache.key("faktaark/a/", (other / "faktaark/a/index.html").read_bytes()), printing.SiteFiles(other))
+        == b"%PDF A"
+    )
     # a style sheet the page loaded changed: printed again
     (site / "assets" / "site.css").write_text("h1{color:blue}", encoding="utf-8")
     assert cache.lookup(key, printing.SiteFiles(site)) is None
@@ -127,7 +133,9 @@ def test_changes_name_pages_downloads_and_pdfs(tmp_path: Path) -> None:
     assert lines[0] == "public: 2 sider ændret: nyheder/ny/ (ny), vision/"
     assert lines[1] == "public: 1 downloads ændret: data/aktiviteter.csv (fjernet)"
     assert publish.compare(None, new) is None
-    assert publish.compare(old, old).summary("internal") == ["internal: intet ændret i forhold til den tidligere udgivne version."]
+    assert publish.compare(old, old).summary("internal") == [
+        "internal: intet ændret i forhold til den tidligere udgivne version."
+    ]
 
 
 def test_internal_edition_is_published_without_world_read(tmp_path: Path) -> None:

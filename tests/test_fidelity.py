@@ -73,7 +73,9 @@ def test_every_setting_is_undecided_by_default_and_warned_about():
 
 
 def test_broken_settings_are_located_errors(tmp_path):
-    (tmp_path / municipal.FILE).write_text("kontakt: null\nwas_erklaering: http://x\ntilgaengelighed_dato: 2. maj\nfoo: 1\n", encoding="utf-8")
+    (tmp_path / municipal.FILE).write_text(
+        "kontakt: null\nwas_erklaering: http://x\ntilgaengelighed_dato: 2. maj\nfoo: 1\n", encoding="utf-8"
+    )
     kinds = {(p.kind, p.row) for p in municipal.check(tmp_path) if p.severity == "error"}
     assert kinds == {("settings-url", 2), ("settings-date", 3), ("settings-unknown", 4)}
     (tmp_path / municipal.FILE).write_text("kontakt: [\n", encoding="utf-8")
@@ -198,8 +200,16 @@ def test_cases_and_incidents_are_not_compared_with_last_year():
 
 
 def test_effect_score_is_said_to_rate_design_not_measured_effect(docs):
-    for path in ("aktiviteter/sjakket.md", "resultater/aarsrapport-2019.md", "resultater/index.md", "aktiviteter/index.md", "om/metode.md"):
-        assert "ikke dens målte effekt" in page(docs, path) or "ikke en måling af aktivitetens faktiske effekt" in page(docs, path), path
+    for path in (
+        "aktiviteter/sjakket.md",
+        "resultater/aarsrapport-2019.md",
+        "resultater/index.md",
+        "aktiviteter/index.md",
+        "om/metode.md",
+    ):
+        assert "ikke dens målte effekt" in page(docs, path) or "ikke en måling af aktivitetens faktiske effekt" in page(
+            docs, path
+        ), path
 
 
 # ---------------------------------------------------------------- item 4: the district vocabulary
@@ -229,7 +239,7 @@ def test_district_pages_show_the_basis_and_one_city_wide_count(docs, model):
         assert f"<p>{citywide} aktiviteter dækker hele byen" in text, d["id"]
         assert "Placeret af" in text and ("Redaktionen" in text or "Kilden" in text)
     valby = page(docs, "bydele/valby.md")
-    assert "<tr><th scope=\"row\">Folehaven</th><td data-label=\"Placeret af\">Kilden</td>" in valby
+    assert '<tr><th scope="row">Folehaven</th><td data-label="Placeret af">Kilden</td>' in valby
 
 
 # ---------------------------------------------------------------- item 12: citations name their section, no bare file numbers
@@ -239,7 +249,10 @@ def test_every_citation_names_its_section():
     for path in DATA.glob("*.csv"):
         for r in csv.DictReader(open(path, encoding="utf-8")):
             for s in (r.get("source") or "").split(";"):
-                assert s.strip() not in ("003 Hvilke geografiske områder dækkes", "003 Green Teams / Hvilke geografiske områder dækkes"), path.name
+                assert s.strip() not in (
+                    "003 Hvilke geografiske områder dækkes",
+                    "003 Green Teams / Hvilke geografiske områder dækkes",
+                ), path.name
 
 
 def test_no_bare_document_numbers_in_descriptions(docs):
@@ -269,7 +282,10 @@ def test_editors_guide_teaches_a_free_document_id_and_no_figures_that_look_real(
 
 def test_goal_principle_and_focus_area_pages_name_their_ended_period(docs):
     periods = {p["id"]: p for p in rows("periods")}
-    pages = [(f"maal/{g['id']}.md", next(f for f in rows("focus_areas") if f["id"] == g["focus_area_id"])["period_id"]) for g in rows("effect_goals")]
+    pages = [
+        (f"maal/{g['id']}.md", next(f for f in rows("focus_areas") if f["id"] == g["focus_area_id"])["period_id"])
+        for g in rows("effect_goals")
+    ]
     pages += [(f"program/{f['id']}.md", f["period_id"]) for f in rows("focus_areas")]
     pages += [(f"program/{p['id']}.md", p["period_id"]) for p in rows("principles")]
     assert len(pages) == 4 + 4 + 5
@@ -287,7 +303,9 @@ def _last_data_commit_date() -> str | None:
     import subprocess
 
     try:
-        out = subprocess.run(["git", "log", "-1", "--format=%cs", "--", "data"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%cs", "--", "data"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
     return out or None
@@ -299,7 +317,10 @@ def test_the_package_says_when_its_data_last_changed():
     updated = descriptor()["updated"]
     dt.date.fromisoformat(updated)  # an ISO date, written into the data (reproducible), not the clock
     last = _last_data_commit_date()
-    if last is not None and not __import__("subprocess").run(["git", "diff", "--quiet", "HEAD", "--", "data"], cwd=ROOT).returncode:
+    if (
+        last is not None
+        and not __import__("subprocess").run(["git", "diff", "--quiet", "HEAD", "--", "data"], cwd=ROOT).returncode
+    ):
         assert updated >= last, f"data/ changed on {last}: set 'updated' in data/datapackage.json"
 
 

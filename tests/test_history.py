@@ -32,7 +32,10 @@ def _rows(activity: str, year: int, met: list[str], indicators: list[str] | None
 
 
 def _scores(activity: str, year: int, parts: tuple[int, int, int, int]) -> list[dict]:
-    return [{"activity_id": activity, "year": year, "criterion": c, "score": s, "justification": ""} for c, s in zip(compute.CRITERIA, parts, strict=True)]
+    return [
+        {"activity_id": activity, "year": year, "criterion": c, "score": s, "justification": ""}
+        for c, s in zip(compute.CRITERIA, parts, strict=True)
+    ]
 
 
 def _followup(activity: str, year: int, met: int | None = None, total: int | None = None) -> dict:
@@ -45,9 +48,7 @@ def example() -> compute.Model:
     2020 9 of 12 met, score 5+4+5+4 = 18. 'b': 2019 only, 1 of 2 met (one row not assessable
     is left out), score 2+2+3+3 = 10. 'c': 2020 only, no measurement rows, no scores."""
     tables = {
-        "activities": [
-            {"id": k, "name": k.upper(), "description": "", "prevention_category": "primær"} for k in ("a", "b", "c")
-        ],
+        "activities": [{"id": k, "name": k.upper(), "description": "", "prevention_category": "primær"} for k in ("a", "b", "c")],
         "followups": [_followup("a", 2019, 10, 11), _followup("a", 2020), _followup("b", 2019), _followup("c", 2020)],
         "measurements": _rows("a", 2019, ["ja"] * 11)
         + _rows("a", 2020, ["ja"] * 9 + ["nej"] * 3)
@@ -80,7 +81,9 @@ def test_history_of_one_activity_by_hand(example):
     assert (second.current.fulfilment.met, second.current.fulfilment.total) == (9, 12)
     assert second.share_delta == pytest.approx(9 / 12 - 1)
     assert second.part_deltas == {"A1": 0, "A2": -1, "A3": 0, "A4": -1}
-    assert render_history.change_sentences(a["history"]) == ["2019 → 2020: effektscore 20 → 18, målopfyldelse 11/11 → 9/12 (A2 5 → 4, A4 5 → 4)"]
+    assert render_history.change_sentences(a["history"]) == [
+        "2019 → 2020: effektscore 20 → 18, målopfyldelse 11/11 → 9/12 (A2 5 → 4, A4 5 → 4)"
+    ]
     rows = render_history.history_rows(a["history"])
     assert [r["score_change"] for r in rows] == ["", "20 → 18"]
     assert rows[1]["score_delta"] == "−2" and rows[1]["share_change"] == "−25 procentpoint"
@@ -95,7 +98,10 @@ def test_one_year_has_no_history_block(example):
 
 def test_recurring_points_match_by_wording_then_by_position_with_the_same_unit():
     def followup(year, rows):
-        return {"year": year, "measurements": [{"position": i, "indicator": ind, "unit": unit} for i, (ind, unit) in enumerate(rows, start=1)]}
+        return {
+            "year": year,
+            "measurements": [{"position": i, "indicator": ind, "unit": unit} for i, (ind, unit) in enumerate(rows, start=1)],
+        }
 
     points = compute.recurring_points([
         followup(2019, [("Antal unge i job.", "personer"), ("Trivsel", "procent"), ("Fremmøder", "fremmøder")]),
@@ -189,7 +195,10 @@ def _expected_changes(data_dir: Path, activity: str) -> list[str]:
     for before, after in zip(years, years[1:], strict=False):
         parts = [f"{c} {scores[before][c]} → {scores[after][c]}" for c in compute.CRITERIA
                  if c in scores.get(before, {}) and c in scores.get(after, {}) and scores[before][c] != scores[after][c]]  # fmt: skip
-        lines.append(f"{before} → {after}: effektscore {total(before)} → {total(after)}, målopfyldelse {ful(before)} → {ful(after)}" + (f" ({', '.join(parts)})" if parts else ""))
+        lines.append(
+            f"{before} → {after}: effektscore {total(before)} → {total(after)}, målopfyldelse {ful(before)} → {ful(after)}"
+            + (f" ({', '.join(parts)})" if parts else "")
+        )
     return lines
 
 
@@ -244,7 +253,9 @@ def add_2020_followups(data_dir: Path) -> dict[str, tuple[int, tuple[int, ...]]]
     measurements = _csv(data_dir / "measurements.csv")
     # a synthetic source document for 2020 and the year marked complete (followup_years, issue 20)
     with open(data_dir / "documents.csv", "a", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerow(["905", "Syntetisk test 2020", "Syntetisk test 2020", "2020", "Test", "Syntetisk.", "905 titelblad"])
+        csv.writer(handle, lineterminator="\n").writerow(
+            ["905", "Syntetisk test 2020", "Syntetisk test 2020", "2020", "Test", "Syntetisk.", "905 titelblad"]
+        )
     with open(data_dir / "followup_years.csv", "a", encoding="utf-8", newline="") as handle:
         handle.write("2020,afsluttet,905,,905 titelblad\n")
     for activity in REAL_ACTIVITIES:

@@ -28,13 +28,23 @@ ACTIVITY, ADMIN, SHEET = "sjakket", "SOF", "Sjakket"
 
 
 def _snapshot(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def _open_year(data: Path) -> None:
     with open(data / "documents.csv", "a", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerow(
-            [DOC, "Syntetisk testdokument 2020", "Syntetisk 2020", YEAR, "Test", "Syntetisk dokument til test af indtaget.", f"{DOC} titelblad"]
+            [
+                DOC,
+                "Syntetisk testdokument 2020",
+                "Syntetisk 2020",
+                YEAR,
+                "Test",
+                "Syntetisk dokument til test af indtaget.",
+                f"{DOC} titelblad",
+            ]
         )
     intake.new_year(data, YEAR, DOC)
 
@@ -122,14 +132,19 @@ def test_template_refuses_an_unknown_administration(year_open: Path, tmp_path: P
 def test_mistakes_are_located_by_file_sheet_and_cell_and_nothing_is_written(workbook: Path, year_open: Path, capsys):
     score = f"C{intake.FIRST_SCORE_ROW + 1}"
     met = f"{intake.measurement_column('met')}{intake.FIRST_MEASUREMENT_ROW}"
-    filled = _fill(workbook, **{intake.followup_cell("description"): None, intake.followup_cell("participants"): "mange", score: 7, met: "måske"})
+    filled = _fill(
+        workbook,
+        **{intake.followup_cell("description"): None, intake.followup_cell("participants"): "mange", score: 7, met: "måske"},
+    )
     before = _snapshot(year_open)
     code = cli.main(["import", str(filled), "--data", str(year_open), "--write"])
     err = capsys.readouterr().err
     assert code == 1
     where = f'{filled.name}, ark "{SHEET}", celle'
     assert f"{where} {intake.followup_cell('description')} (Kort beskrivelse af indsatsen): Feltet skal udfyldes." in err
-    assert f"{where} {intake.followup_cell('participants')} (Antal deltagende personer (tal)): 'mange' er ikke et helt tal." in err
+    assert (
+        f"{where} {intake.followup_cell('participants')} (Antal deltagende personer (tal)): 'mange' er ikke et helt tal." in err
+    )
     assert f"{where} {score} (A2 Score 1–5): '7' er større end den største tilladte værdi, 5." in err
     assert f"{where} {met} (Opfyldt?): 'måske' er ikke en tilladt værdi." in err
     assert "4 fejl" in err and "Intet er skrevet" in err
@@ -159,7 +174,9 @@ def test_import_without_the_year_declared_says_how(data_copy: Path, tmp_path: Pa
     [path] = intake.write_templates(data_copy, YEAR, tmp_path, ADMIN)
     filled = _fill(path)
     rows = (data_copy / "followup_years.csv").read_text(encoding="utf-8").splitlines()
-    (data_copy / "followup_years.csv").write_text("\n".join(r for r in rows if not r.startswith(str(YEAR))) + "\n", encoding="utf-8")
+    (data_copy / "followup_years.csv").write_text(
+        "\n".join(r for r in rows if not r.startswith(str(YEAR))) + "\n", encoding="utf-8"
+    )
     assert cli.main(["import", str(filled), "--data", str(data_copy)]) == 1
     assert f"sikkerby new year --year {YEAR}" in capsys.readouterr().err
 
@@ -197,7 +214,7 @@ def test_round_trip_year_in_progress_then_complete(workbook: Path, year_open: Pa
     public = stage_edition(year_open, "public")
     try:
         front = (public / "index.md").read_text(encoding="utf-8")
-        assert "1</span><span class=\"sb-figure__label\">aktivitet fulgt op i 2020" in front  # Danish number agreement
+        assert '1</span><span class="sb-figure__label">aktivitet fulgt op i 2020' in front  # Danish number agreement
         assert "## Effektopfølgning 2020" in (public / "aktiviteter" / f"{ACTIVITY}.md").read_text(encoding="utf-8")
         assert (public / "resultater" / "aarsrapport-2020.md").exists()
         # the year's report document shows the measured numbers, not "–" (issue 20)
@@ -228,7 +245,9 @@ def test_excel_csv_is_refused_with_the_one_recipe_and_the_recipe_restores_the_fi
     path = data_copy / "measurements.csv"
     original = path.read_bytes()
     numeric = {"value_before", "value_after", "value_criterion"}
-    assert any("." in r[f] for r in csv.DictReader(original.decode("utf-8").splitlines()) for f in numeric)  # the test has decimals
+    assert any(
+        "." in r[f] for r in csv.DictReader(original.decode("utf-8").splitlines()) for f in numeric
+    )  # the test has decimals
     _as_danish_excel(path, numeric)
     errors = validate(data_copy).errors
     assert [(p.file, p.kind) for p in errors] == [("measurements.csv", "byte-order-mark")]
@@ -244,7 +263,9 @@ def test_a_decimal_comma_alone_names_the_recipe(data_copy: Path):
     path = data_copy / "measurements.csv"
     rows = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines(keepends=True)))
     target = next(r for r in rows if "." in (r["value_after"] or ""))
-    text = path.read_text(encoding="utf-8").replace(f",{target['value_after']},", f",\"{target['value_after'].replace('.', ',')}\",", 1)
+    text = path.read_text(encoding="utf-8").replace(
+        f",{target['value_after']},", f',"{target["value_after"].replace(".", ",")}",', 1
+    )
     path.write_text(text, encoding="utf-8")
     messages = [p.message for p in validate(data_copy).errors]
     assert any("sikkerby fix-csv data/measurements.csv" in m for m in messages), messages
@@ -307,7 +328,12 @@ def test_new_year_refuses_an_unknown_document_and_lists_the_used_ids(data_copy: 
 
 
 def test_new_news_is_an_internal_draft_that_validates(data_copy: Path, capsys):
-    assert cli.main(["new", "news", "--slug", "eksempel-nyhed", "--title", "Eksempel", "--date", "2027-01-15", "--data", str(data_copy)]) == 0
+    assert (
+        cli.main(
+            ["new", "news", "--slug", "eksempel-nyhed", "--title", "Eksempel", "--date", "2027-01-15", "--data", str(data_copy)]
+        )
+        == 0
+    )
     page = data_copy / "content" / "nyheder" / "eksempel-nyhed.md"
     text = page.read_text(encoding="utf-8")
     assert "audience: internal" in text and "date: 2027-01-15" in text and "<!-- more -->" in text

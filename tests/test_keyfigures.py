@@ -18,7 +18,15 @@ from tests.conftest import CONTENT, DATA, ROOT
 
 
 def _r(year: int, quarter: int, crime: str, count: int, district: str = "hele-byen") -> dict:
-    return {"year": year, "quarter": quarter, "measure": "anmeldelser", "crime_type": crime, "district_id": district, "count": count, "source": "test"}
+    return {
+        "year": year,
+        "quarter": quarter,
+        "measure": "anmeldelser",
+        "crime_type": crime,
+        "district_id": district,
+        "count": count,
+        "source": "test",
+    }
 
 
 # ---------------------------------------------------------------- year to date, worked by hand
@@ -92,7 +100,9 @@ def test_charges_are_marked_as_person_counts_in_the_package():
     ds = load_data(DATA)
     fields = {f.name: f for f in ds.fields["crime_charges"]}
     assert fields["count"].person_count
-    ds.tables["crime_charges"] = [{"year": 2019, "quarter": 1, "age_group": "10–14", "district_id": "hele-byen", "count": 3, "source": "x"}]
+    ds.tables["crime_charges"] = [
+        {"year": 2019, "quarter": 1, "age_group": "10–14", "district_id": "hele-byen", "count": 3, "source": "x"}
+    ]
     public = edition.select(ds, [], "public")
     assert isinstance(public.tables["crime_charges"][0]["count"], Suppressed)
 
@@ -109,7 +119,16 @@ def test_safety_goal_with_the_real_2010_baseline():
     assert [(c.year, c.count, c.origin) for c in sg.counts] == [(2010, 12, "stated")]
     assert sg.met is None and sg.reduction is None  # nothing after the baseline
     # a later index with 6 of 35 areas in need meets "at least 50 % fewer"; 7 does not
-    rows = [{"year": 2013, "area": f"Område {i}", "district_id": "valby", "category": "markant" if i < 2 else "intensiveret" if i < 6 else "ordinær", "source": "t"} for i in range(35)]
+    rows = [
+        {
+            "year": 2013,
+            "area": f"Område {i}",
+            "district_id": "valby",
+            "category": "markant" if i < 2 else "intensiveret" if i < 6 else "ordinær",
+            "source": "t",
+        }
+        for i in range(35)
+    ]
     sg = keyfigures.safety_goal(goal, rows, ds.tables["observations"])
     assert (sg.latest.year, sg.latest.count, sg.latest.areas, sg.latest.origin) == (2013, 6, 35, "computed")
     assert sg.met is True and sg.reduction == pytest.approx(0.5)
@@ -128,7 +147,14 @@ def test_counts_feed_goal_progress_through_compute():
     ds = load_data(DATA)
     tables = dict(ds.tables)
     tables["safety_index"] = [
-        {"year": 2012, "area": f"Område {i}", "district_id": "valby", "category": "markant" if i < 9 else "minimal", "score": None, "source": "t"}
+        {
+            "year": 2012,
+            "area": f"Område {i}",
+            "district_id": "valby",
+            "category": "markant" if i < 9 else "minimal",
+            "score": None,
+            "source": "t",
+        }
         for i in range(35)
     ]
     model = compute.build_model(tables)
@@ -162,7 +188,15 @@ def test_empty_real_tables_validate():
 def test_incident_locations_never_reach_the_public_edition():
     ds = load_data(DATA)
     ds.tables["incident_locations"] = [
-        {"year": 2019, "quarter": 4, "rank": 1, "place": "Kanariegade Hemmelig", "district_id": "valby", "count": 80, "source": "t"}
+        {
+            "year": 2019,
+            "quarter": 4,
+            "rank": 1,
+            "place": "Kanariegade Hemmelig",
+            "district_id": "valby",
+            "count": 80,
+            "source": "t",
+        }
     ]
     public = edition.select(ds, [], "public")
     assert "incident_locations" not in public.tables
@@ -247,4 +281,3 @@ def test_public_build_with_synthetic_data_has_no_top_25():
         assert "Syntetisk gade" not in text, path
         assert "incident_locations" not in text, path
     assert (site / "program/noegletal/index.html").exists()
-

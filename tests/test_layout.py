@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import kept_tab
 from tests.page_types import PAGE_TYPES
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -97,12 +98,10 @@ def test_no_element_wider_than_its_column(sized_page, public_url, path):
     ],
 )
 def test_key_columns_visible_without_scrolling(browser, public_url, width, path, selector, label):
-    context = _context(browser, width)
-    page = context.new_page()
+    page = kept_tab(browser, width)  # reads the page only
     page.goto(public_url + path)
     page.wait_for_load_state("load")
     cells = page.evaluate(KEY_COLUMN_JS, selector)
-    context.close()
     assert cells, f"{path}: no '{label}' cells found"
     hidden = [i for i, c in enumerate(cells) if not c["inside"] or c["scrollLeft"] != 0]
     assert hidden == [], f"{path} at {width}px: '{label}' is out of view in rows {hidden[:5]}"

@@ -12,7 +12,9 @@ from tests.conftest import DATA
 def _model(extra_year: bool = False, status: str = "afsluttet") -> compute.Model:
     tables = copy.deepcopy(load_data(DATA).tables)
     if extra_year:
-        tables["followup_years"].append({"year": 2020, "status": status, "document": "003", "note": None, "source": "003 titelblad"})
+        tables["followup_years"].append(
+            {"year": 2020, "status": status, "document": "003", "note": None, "source": "003 titelblad"}
+        )
         # A synthetic 2020 follow-up for two real activities, one measurement each ("ja" and "nej").
         for aid, met in (("sjakket", "ja"), ("ny-start", "nej")):
             base = next(f for f in tables["followups"] if f["activity_id"] == aid)

@@ -59,7 +59,11 @@ def _write(content: Path, relative: str, text: str) -> None:
 def add_editor_pages(content: Path) -> None:
     _write(content, "presse.md", "---\ntitle: Presse\nsection: resultater\nnav_order: 1\n---\n\nTil pressen.\n")
     _write(content, "tal-og-fakta.md", "Uden front matter.\n")
-    _write(content, "intern/medarbejdere.md", "---\ntitle: Medarbejdere\naudience: internal\nnav_title: Vores folk\n---\n\nKun internt.\n")
+    _write(
+        content,
+        "intern/medarbejdere.md",
+        "---\ntitle: Medarbejdere\naudience: internal\nnav_title: Vores folk\n---\n\nKun internt.\n",
+    )
 
 
 def _nav_paths(items) -> list[tuple[str | None, str | None]]:
@@ -83,7 +87,9 @@ def test_editor_pages_reach_the_nav_without_mkdocs_yml(data_copy):
         try:
             _, result = pipeline.stage(edition, config, staging, report)
             navs[edition] = _nav_paths(urls.site_nav(result.report_years, result.nav_pages, internal=edition == "internal"))
-            mkdocs = engine.material.mkdocs_nav(urls.site_nav(result.report_years, result.nav_pages, internal=edition == "internal"))
+            mkdocs = engine.material.mkdocs_nav(
+                urls.site_nav(result.report_years, result.nav_pages, internal=edition == "internal")
+            )
             assert "presse.md" in repr(mkdocs)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -135,7 +141,7 @@ def _links(site: Path, page: str, only_nav: bool = False) -> set[str]:
     html = (site / page / "index.html").read_text(encoding="utf-8")
     if only_nav:
         match = re.search(r'<nav class="md-nav md-nav--primary"[\s\S]*?</nav>\n', html)
-        html = html[html.find('<nav class="md-nav md-nav--primary"'):] if match else html
+        html = html[html.find('<nav class="md-nav md-nav--primary"') :] if match else html
         html = html[: html.find('<div class="md-content"')] if '<div class="md-content"' in html else html
     out = set()
     for href in _HREF.findall(html):

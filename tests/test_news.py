@@ -19,7 +19,14 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def _page(path: str, meta: dict, body: str = "Tekst.") -> ContentPage:
-    return ContentPage(path=path, meta=meta, body=body, audience=meta.get("audience", "public"), meta_lines={k: i + 2 for i, k in enumerate(meta)}, body_line=10)
+    return ContentPage(
+        path=path,
+        meta=meta,
+        body=body,
+        audience=meta.get("audience", "public"),
+        meta_lines={k: i + 2 for i, k in enumerate(meta)},
+        body_line=10,
+    )
 
 
 def test_slugs_are_ascii_with_danish_transliteration() -> None:
@@ -55,7 +62,12 @@ def test_the_two_posts_use_only_known_live_figures() -> None:
 
 def _feed(edition_name: str, site_url: str | None) -> ET.Element:
     dataset, pages = load_data(ROOT / "data"), list(load_content(ROOT / "content"))
-    pages.append(_page("nyheder/intern.md", {"title": "Intern nyhed", "date": dt.date(2026, 1, 2), "description": "Hemmelig", "audience": "internal"}))
+    pages.append(
+        _page(
+            "nyheder/intern.md",
+            {"title": "Intern nyhed", "date": dt.date(2026, 1, 2), "description": "Hemmelig", "audience": "internal"},
+        )
+    )
     data = edition.select(dataset, pages, edition_name)
     site = make_site(data, compute.build_model(data.tables), [])
     return ET.fromstring(news.feed(site, site_url))

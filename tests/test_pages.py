@@ -26,7 +26,7 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 def _text(page: str) -> str:
     """The visible text of a page's content: scripts, styles and attributes dropped, entities decoded."""
-    body = page.split('<article', 1)[-1].split('</article>', 1)[0]
+    body = page.split("<article", 1)[-1].split("</article>", 1)[0]
     body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
 
@@ -58,7 +58,7 @@ def test_no_public_page_shows_a_seed_file_number(built_site):
         for pattern in SEED_PATTERNS:
             match = pattern.search(text)
             if match:
-                found.append(f"{path.relative_to(public)}: …{text[max(0, match.start() - 40):match.end() + 40]}…")
+                found.append(f"{path.relative_to(public)}: …{text[max(0, match.start() - 40) : match.end() + 40]}…")
                 break
     assert found == [], "\n".join(found[:10])
 

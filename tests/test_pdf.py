@@ -26,7 +26,9 @@ def _tool(name: str) -> str:
 
 
 def _text(pdf: Path, first: int = 1) -> str:
-    out = subprocess.run([_tool("pdftotext"), "-f", str(first), "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [_tool("pdftotext"), "-f", str(first), "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    )
     return " ".join(out.stdout.split())
 
 
@@ -38,7 +40,9 @@ def _info(pdf: Path) -> dict[str, str]:
 def _model(edition_name: str):
     import issue10_build
 
-    data = edition.select(load_data(issue10_build.data_dir()), list(load_content(issue10_build.data_dir() / "content")), edition_name)
+    data = edition.select(
+        load_data(issue10_build.data_dir()), list(load_content(issue10_build.data_dir() / "content")), edition_name
+    )
     return compute.build_model(data.tables), data
 
 
@@ -46,7 +50,9 @@ def _worst_case_activities(model: compute.Model, n: int = 4) -> list[str]:
     """The activities whose fact sheets are longest (most text in the fields a sheet shows)."""
 
     def size(a: dict) -> int:
-        return sum(len(str(a.get(k) or "")) for k in ("target_group", "area_text", "start_text", "name")) + len(a["districts"]) * 12
+        return (
+            sum(len(str(a.get(k) or "")) for k in ("target_group", "area_text", "start_text", "name")) + len(a["districts"]) * 12
+        )
 
     return [a["id"] for a in sorted(model.activities, key=size, reverse=True)[:n]]
 
@@ -85,7 +91,12 @@ def printed() -> dict[str, Path]:
 
 def test_report_pdf_lists_every_followup_under_its_group_with_its_score(printed: dict[str, Path]) -> None:
     model, _ = _model("public")
-    labels = {"primær": "Primær forebyggelse", "sekundær": "Sekundær forebyggelse", "tertiær": "Tertiær forebyggelse", "områdebaseret": "Områdebaserede indsatser"}
+    labels = {
+        "primær": "Primær forebyggelse",
+        "sekundær": "Sekundær forebyggelse",
+        "tertiær": "Tertiær forebyggelse",
+        "områdebaseret": "Områdebaserede indsatser",
+    }
     names = {a["id"]: a["name"] for a in model.activities}
     followups = [f for f in model.followups if f["year"] == YEAR]
     assert len(followups) == model.figures["by_year"][YEAR].followed_up
@@ -151,7 +162,10 @@ def test_audit_reads_pdf_text(printed: dict[str, Path], tmp_path: Path) -> None:
 
     site = tmp_path / "public"
     shutil.copytree(printed["public"], site)
-    shutil.copy(printed["internal"] / urls.factsheet_pdf(issue10_build.CANARY_ACTIVITY), site / urls.factsheet_pdf(issue10_build.CANARY_ACTIVITY))
+    shutil.copy(
+        printed["internal"] / urls.factsheet_pdf(issue10_build.CANARY_ACTIVITY),
+        site / urls.factsheet_pdf(issue10_build.CANARY_ACTIVITY),
+    )
     _, public_data = _model("public")
     problems = audit.audit(site, public_data, issue10_build.SITE_URL)
     assert [p.file for p in problems if p.kind == "internal-leak"] == [urls.factsheet_pdf(issue10_build.CANARY_ACTIVITY)]

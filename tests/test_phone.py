@@ -182,10 +182,20 @@ def test_activity_pages_have_their_own_share_card_and_a_word_cut_description(ren
 
 
 def test_card_lines_say_the_latest_result():
-    latest = {"year": 2019, "fulfilment": compute.Fulfilment(10, 11), "score": compute.effect_score({"A1": 5, "A2": 5, "A3": 5, "A4": 5})}
-    assert activities.card_lines({"latest": latest}) == ["Effektopfølgning 2019: 10 af 11 succeskriterier opfyldt", "Effektscore 20 af 20"]
+    latest = {
+        "year": 2019,
+        "fulfilment": compute.Fulfilment(10, 11),
+        "score": compute.effect_score({"A1": 5, "A2": 5, "A3": 5, "A4": 5}),
+    }
+    assert activities.card_lines({"latest": latest}) == [
+        "Effektopfølgning 2019: 10 af 11 succeskriterier opfyldt",
+        "Effektscore 20 af 20",
+    ]
     unscored = {**latest, "fulfilment": compute.Fulfilment(None, None), "score": compute.effect_score({})}
-    assert activities.card_lines({"latest": unscored}) == ["Effektopfølgning 2019: målopfyldelsen kan ikke vurderes", "Ingen effektvurdering"]
+    assert activities.card_lines({"latest": unscored}) == [
+        "Effektopfølgning 2019: målopfyldelsen kan ikke vurderes",
+        "Ingen effektvurdering",
+    ]
     assert activities.card_lines({"latest": None}) == ["Ikke fulgt op i en effektopfølgning endnu"]
 
 
@@ -193,8 +203,19 @@ def test_brief_says_what_the_sources_do_not_say():
     empty = {"description": "", "districts": [], "area_text": None, "target_group": None, "budget_text": None}
     brief = activities.brief(empty)
     assert brief["what"] == brief["where"] == brief["who"] == "ikke oplyst i kilderne"
-    full = {"description": "Første. Anden sætning.", "districts": ["Nørrebro"], "area_text": "x", "target_group": "Unge 15-24 år.", "budget_text": ""}
-    assert activities.brief(full) == {"what": "Første. Anden sætning.", "where": "Nørrebro", "who": "Unge 15-24 år.", "budget_text": ""}
+    full = {
+        "description": "Første. Anden sætning.",
+        "districts": ["Nørrebro"],
+        "area_text": "x",
+        "target_group": "Unge 15-24 år.",
+        "budget_text": "",
+    }
+    assert activities.brief(full) == {
+        "what": "Første. Anden sætning.",
+        "where": "Nørrebro",
+        "who": "Unge 15-24 år.",
+        "budget_text": "",
+    }
 
 
 def test_status_summary_counts_each_administration_and_all_activities_once(rendered, tiny):

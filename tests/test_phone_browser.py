@@ -8,12 +8,10 @@ import re
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import PageWatch, axe_violations, kept_tab
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-AXE = (ROOT / "node_modules" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 WIDTHS = (375, 768, 1280)
 PAGES = {
     "district": "bydele/noerrebro/",
@@ -84,12 +82,6 @@ def sized(request, browser):
     context.close()
 
 
-def _axe(page) -> list[dict]:
-    page.add_script_tag(content=AXE)
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
-    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]} for v in result["violations"]]
-
-
 @pytest.mark.parametrize("path", PAGES.values(), ids=PAGES.keys())
 def test_no_sideways_scroll_and_no_word_broken_in_a_cell(sized, public_url, path):
     sized.goto(public_url + path)
@@ -102,8 +94,7 @@ def test_no_sideways_scroll_and_no_word_broken_in_a_cell(sized, public_url, path
 
 @pytest.mark.parametrize("path", ["bydele/noerrebro/", "bydele/", "resultater/status/", "resultater/aarsrapport-2019/"])
 def test_phone_tables_are_cards_with_nothing_out_of_view(browser, public_url, path):
-    context = _context(browser, 375)
-    page = context.new_page()
+    page = kept_tab(browser, 375)  # reads the page only
     page.goto(public_url + path)
     page.wait_for_load_state("load")
     assert page.evaluate(SCROLLING_TABLES_JS) == []
@@ -112,21 +103,22 @@ def test_phone_tables_are_cards_with_nothing_out_of_view(browser, public_url, pa
     assert cell.evaluate("c => getComputedStyle(c).display") == "block"
     assert cell.evaluate("c => getComputedStyle(c, '::before').content").strip('"') == label
     assert page.locator("table.sb-stack thead").first.evaluate("h => h.getBoundingClientRect().width") <= 1
-    context.close()
 
 
 def test_district_cards_show_fulfilment_and_score_in_full(browser, public_url):
-    context = _context(browser, 375)
-    page = context.new_page()
+    page = kept_tab(browser, 375)  # reads the page only
     page.goto(public_url + "bydele/noerrebro/")
     page.wait_for_load_state("load")
     column = page.locator(".md-content").evaluate("c => c.getBoundingClientRect().right")
     for selector in ("td.sb-cell-opfyldelse", "td.sb-cell-score"):
-        rights = page.locator(f"table.sb-activity-table {selector}").evaluate_all("cs => cs.map(c => c.getBoundingClientRect().right)")
+        rights = page.locator(f"table.sb-activity-table {selector}").evaluate_all(
+            "cs => cs.map(c => c.getBoundingClientRect().right)"
+        )
         assert rights and max(rights) <= column + 1, selector
-    widths = page.locator("table.sb-activity-table td[data-label='Forvaltning']").evaluate_all("cs => cs.map(c => c.getBoundingClientRect().width)")
+    widths = page.locator("table.sb-activity-table td[data-label='Forvaltning']").evaluate_all(
+        "cs => cs.map(c => c.getBoundingClientRect().width)"
+    )
     assert min(widths) >= 120  # half a card each: "SOF" on one line, not a letter per line
-    context.close()
 
 
 @pytest.mark.parametrize("path", ["resultater/effektopfoelgning-2019/", "resultater/status/", "bydele/noerrebro/"])
@@ -213,7 +205,15 @@ def test_not_found_page_is_danish_with_a_way_on(browser, public_url):
     context.close()
 
 
-_AXE_PAGES = ["bydele/noerrebro/", "bydele/", "resultater/effektopfoelgning-2019/", "resultater/status/", "om/data/", "404.html", "data/diagrammer/chart-sjakket-2019.html"]
+_AXE_PAGES = [
+    "bydele/noerrebro/",
+    "bydele/",
+    "resultater/effektopfoelgning-2019/",
+    "resultater/status/",
+    "om/data/",
+    "404.html",
+    "data/diagrammer/chart-sjakket-2019.html",
+]
 _AXE_AT_1280_ELSEWHERE = {"resultater/status/", "om/data/"}  # test_browser.test_public_page_types runs axe there at 1280
 
 
@@ -221,15 +221,15 @@ _AXE_AT_1280_ELSEWHERE = {"resultater/status/", "om/data/"}  # test_browser.test
     ("path", "width"), [(p, w) for p in _AXE_PAGES for w in (375, 1280) if not (w == 1280 and p in _AXE_AT_1280_ELSEWHERE)]
 )
 def test_axe_finds_nothing(browser, public_url, path, width):
-    context = _context(browser, width)
-    page = context.new_page()
-    outside: list[str] = []
-    page.on("request", lambda r: None if r.url.startswith((public_url, "data:", "blob:")) else outside.append(r.url))
-    page.goto(public_url + path)
-    page.wait_for_load_state("load")
-    assert _axe(page) == []
-    assert outside == []
-    context.close()
+    page = kept_tab(browser, width)
+    watch = PageWatch(page, public_url)
+    try:
+        page.goto(public_url + path)
+        page.wait_for_load_state("load")
+        assert axe_violations(page) == []
+    finally:
+        watch.stop()
+    assert watch.external == []
 
 
 def test_open_data_page_and_every_chart_menu_offer_the_zip(browser, public_url, tmp_path):

@@ -128,7 +128,15 @@ def _dict_values(tree: ast.Module, name: str) -> list[ast.expr] | None:
     return None
 
 
-def _trace(argument: ast.expr, call: ast.Call, tree: ast.Module, trees: dict[str, ast.Module], sinks: dict[str, int], file: str, scan: Scan) -> None:
+def _trace(
+    argument: ast.expr,
+    call: ast.Call,
+    tree: ast.Module,
+    trees: dict[str, ast.Module],
+    sinks: dict[str, int],
+    file: str,
+    scan: Scan,
+) -> None:
     where = f"{file}:{call.lineno}"
     if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
         scan.add(argument.value, where)
@@ -157,7 +165,12 @@ def _trace(argument: ast.expr, call: ast.Call, tree: ast.Module, trees: dict[str
                 else:
                     scan.untraceable.append(f"{file}:{value.lineno}: a value of {argument.value.id} is not a string literal")
             return
-    if isinstance(argument, ast.Attribute) and argument.attr == "kind" and isinstance(argument.value, ast.Name) and function is not None:
+    if (
+        isinstance(argument, ast.Attribute)
+        and argument.attr == "kind"
+        and isinstance(argument.value, ast.Name)
+        and function is not None
+    ):
         for handler in (n for n in ast.walk(function) if isinstance(n, ast.ExceptHandler)):
             caught = handler.type
             if handler.name == argument.value.id and isinstance(caught, ast.Name) and caught.id in sinks:
@@ -314,7 +327,7 @@ def test_scan_reaches_every_stage(package_scan):
 
 
 def test_scan_finds_a_new_kind_in_every_form():
-    source = '''
+    source = """
 import functools
 from .problems import Problem
 KIND_TITLES = {"a": "dict-kind"}
@@ -334,21 +347,21 @@ def run(error, finding):
     Problem(kind, "f", message)
     Problem(KIND_TITLES[finding], "f", "m")
     Problem(kind=f"computed-{error}", file="f", message="m")
-'''
+"""
     scan = scan_sources({"m.py": source})
     assert set(scan.kinds) == {"literal-kind", "helper-kind", "partial-kind", "returned-kind", "other-returned-kind", "dict-kind"}
     assert len(scan.untraceable) == 1 and "computed-" in scan.untraceable[0]
 
 
 def test_scan_refuses_a_function_that_returns_a_variable_kind():
-    source = '''
+    source = """
 from .problems import Problem
 def message_of(error):
     return error.type, "x"
 def run(error):
     kind, message = message_of(error)
     Problem(kind, "f", message)
-'''
+"""
     scan = scan_sources({"m.py": source})
     assert scan.kinds == {} and len(scan.untraceable) == 1
 
@@ -376,14 +389,14 @@ def test_messages_have_the_shape_of_their_templates():
 def test_template_check_can_fail():
     assert template_pattern("Tallet '{navn}' findes ikke.{ Mente du …?}").fullmatch("Tallet 'X' findes ikke.X")
     assert not template_pattern("Tallet '{navn}' findes ikke.").fullmatch("Tallet 'X' findes ikke længere.")
-    source = '''
+    source = """
 from .problems import Problem
 HINT = "Gem som UTF-8."
 def _warn(into, who, kind, message):
     into.append(Problem(kind, "f", f"{who}: {message}", severity="warning"))
 def run(out, n):
     _warn(out, "Sjakket 2019", "budget-unreadable", f"{n} kan ikke læses. {HINT}")
-'''
+"""
     assert message_skeletons({"m.py": source}) == [("budget-unreadable", "\x00: \x00 kan ikke læses. Gem som UTF-8.", "m.py:7")]
 
 

@@ -49,7 +49,9 @@ def _site(out: Path) -> Site:
     for name in EDITIONS:
         root = out / name
         if root.is_dir():
-            site[name] = {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8") for p in sorted(root.rglob("*")) if p.is_file()}
+            site[name] = {
+                p.relative_to(root).as_posix(): p.read_text(encoding="utf-8") for p in sorted(root.rglob("*")) if p.is_file()
+            }
     return site
 
 
@@ -407,14 +409,31 @@ def _single(out: Path, label: str, editions: tuple[str, ...]) -> Callable[[], No
 SCENARIOS = {
     # name: (prepare OUT, editions built, state before, state after)
     "both": (lambda out: _publish(out, "A"), EDITIONS, _expected(public="A", internal="A"), _expected(public="B", internal="B")),
-    "public-only": (lambda out: _publish(out, "A"), ("public",), _expected(public="A", internal="A"), _expected(public="B", internal="A")),
-    "migration": (lambda out: _legacy(out, "A"), EDITIONS, _expected(public="A", internal="A"), _expected(public="B", internal="B")),
-    "migration-public-only": (lambda out: _legacy(out, "A"), ("public",), _expected(public="A", internal="A"), _expected(public="B", internal="A")),
+    "public-only": (
+        lambda out: _publish(out, "A"),
+        ("public",),
+        _expected(public="A", internal="A"),
+        _expected(public="B", internal="A"),
+    ),
+    "migration": (
+        lambda out: _legacy(out, "A"),
+        EDITIONS,
+        _expected(public="A", internal="A"),
+        _expected(public="B", internal="B"),
+    ),
+    "migration-public-only": (
+        lambda out: _legacy(out, "A"),
+        ("public",),
+        _expected(public="A", internal="A"),
+        _expected(public="B", internal="A"),
+    ),
 }
 KILL_POINTS: dict[str, int] = {}
 
 
-def _sweep_kill_points(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scenario: str, valid: Callable[[Site, Path], bool]) -> list[Site]:
+def _sweep_kill_points(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scenario: str, valid: Callable[[Site, Path], bool]
+) -> list[Site]:
     prepare, editions, before, after = SCENARIOS[scenario]
     seen: list[Site] = []
     n = 0
@@ -431,7 +450,9 @@ def _sweep_kill_points(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scenario
         # The state a kill leaves, and the state after the exception's own cleanup: old or new.
         for state_dir in (snapshot, out):
             site = _site(state_dir)
-            assert valid(site, state_dir), f"kill before call {n} ({fired}) left {sorted((k, sorted(set(v.values()))) for k, v in site.items())}"
+            assert valid(site, state_dir), (
+                f"kill before call {n} ({fired}) left {sorted((k, sorted(set(v.values()))) for k, v in site.items())}"
+            )
         seen.append(_site(snapshot))
         # The next build after the kill recovers: complete new site, no leftovers.
         _publish(snapshot, "C")
@@ -548,7 +569,9 @@ def test_kill_9_during_a_loop_of_publishes_never_leaves_a_broken_site(tmp_path):
     rng = random.Random(12)
     for round_ in range(ROUNDS):
         start = round_ * 100_000
-        proc = subprocess.Popen([sys.executable, "-c", PUBLISH_LOOP, str(out), str(start)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", PUBLISH_LOOP, str(out), str(start)], stdout=subprocess.PIPE, text=True, cwd=ROOT
+        )
         watchdog = threading.Timer(120, proc.kill)  # bounded even if the child hangs
         watchdog.start()
         try:
@@ -678,7 +701,19 @@ def test_two_real_builds_at_once_into_one_folder(tmp_path):
 
     write_package(tmp_path / "data", activities=8, years=1, seed=7)
     out = tmp_path / "site"
-    command = [sys.executable, "-m", "sikkerby_build.cli", "build", "--edition", "all", "--data", str(tmp_path / "data"), "--out", str(out), "--quiet"]
+    command = [
+        sys.executable,
+        "-m",
+        "sikkerby_build.cli",
+        "build",
+        "--edition",
+        "all",
+        "--data",
+        str(tmp_path / "data"),
+        "--out",
+        str(out),
+        "--quiet",
+    ]
     procs = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     results = [(p.wait(timeout=900), *p.communicate()) for p in procs]
     codes = sorted(code for code, _, _ in results)

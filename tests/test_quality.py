@@ -30,7 +30,9 @@ def test_w3c_html_checker_finds_no_errors(built_site):
         pytest.fail("java is missing: run scripts/setup.sh --test")
     files = [str(built_site / "public" / p) for p in PAGE_TYPES]
     files += [str(built_site / "internal" / p) for p in PAGE_TYPES + ["intern/datakvalitet/index.html"]]
-    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files], capture_output=True, text=True)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *files], capture_output=True, text=True
+    )
     messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
     problems = [f"{m['url'].split('/site')[-1]}:{m.get('lastLine')}: {m['message']}" for m in messages]
     assert problems == []

@@ -27,7 +27,14 @@ def _rows(path: Path) -> list[dict[str, str]]:
 def test_rename_updates_every_reference_and_records_the_old_id(data_copy: Path, capsys):
     untouched = (data_copy / "rubric.csv").read_bytes()
     assert cli.main(["rename", "activity", OLD, NEW, "--data", str(data_copy)]) == 0
-    for name in ("activities", "activity_administrations", "activity_principles", "activity_districts", "followups", "measurements"):
+    for name in (
+        "activities",
+        "activity_administrations",
+        "activity_principles",
+        "activity_districts",
+        "followups",
+        "measurements",
+    ):
         rows = _rows(data_copy / f"{name}.csv")
         field = "id" if name == "activities" else "activity_id"
         assert not any(r[field] == OLD for r in rows), name
@@ -92,7 +99,10 @@ def test_a_follow_up_year_without_its_year_and_document_is_a_located_error(data_
 def test_glossary_terms_match_any_case_and_inflected_forms():
     forms = term_forms("Effektscore")
     assert {"Effektscore", "effektscore", "effektscoren", "effektscorer", "effektscorerne", "effektscores"} <= set(forms)
-    assert {"Effektmål", "effektmålet", "effektmålene", "effektmålenes"} & set(term_forms("Effektmål")) >= {"effektmålet", "effektmålene"}
+    assert {"Effektmål", "effektmålet", "effektmålene", "effektmålenes"} & set(term_forms("Effektmål")) >= {
+        "effektmålet",
+        "effektmålene",
+    }
     assert term_forms("A1") == ["A1"]
     terms = [a.term for a in abbreviations([{"term": "Effektscore", "definition": "Summen af A1–A4.", "aliases": None}])]
     assert "effektscoren" in terms and len(terms) == len(set(terms))

@@ -65,6 +65,8 @@ def test_no_template_or_module_divides_met_by_total_itself():
             if DIVISION.search(line) and not line.strip().startswith(('"""', "#", "{#")):  # code, not prose
                 found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()[:100]}")
     assert len(found) == 1, found  # compute.share_met itself
-    assert found[0].startswith("sikkerby_build/compute.py:") and found[0].endswith("return met / total if met is not None and total else None")
+    assert found[0].startswith("sikkerby_build/compute.py:") and found[0].endswith(
+        "return met / total if met is not None and total else None"
+    )
     assert DIVISION.search("{{ (a.latest.fulfilment.met / a.latest.fulfilment.total) }}")  # the scan can fail
     assert DIVISION.search("return self.criteria_met / self.criteria_total")

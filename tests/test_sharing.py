@@ -14,7 +14,17 @@ from sikkerby_build.render import card
 
 pytestmark = pytest.mark.slow
 
-REQUIRED = ("og:type", "og:title", "og:description", "og:image", "og:url", "og:site_name", "twitter:card", "twitter:title", "twitter:image")
+REQUIRED = (
+    "og:type",
+    "og:title",
+    "og:description",
+    "og:image",
+    "og:url",
+    "og:site_name",
+    "twitter:card",
+    "twitter:title",
+    "twitter:image",
+)
 
 
 class _Head(html.parser.HTMLParser):

@@ -127,7 +127,13 @@ def test_a_paste_into_a_public_page_does_not_exempt_an_internal_sentence():
     ds = load_data(Path("data"))
     sentence = "Beredskabsplanen for Mjølnerparken ligger i den lukkede mappe hos driften."
     pages = [
-        _page("intern/plan.md", f"{sentence}\n", "internal", title="Beredskab for driftsledere", description="Kun for driften i området"),
+        _page(
+            "intern/plan.md",
+            f"{sentence}\n",
+            "internal",
+            title="Beredskab for driftsledere",
+            description="Kun for driften i området",
+        ),
         _page("om.md", f"Her er et citat: {sentence}\n"),
     ]
     data = edition.select(ds, pages, "public")
@@ -174,9 +180,11 @@ def test_a_public_audience_under_intern_is_a_located_error(tmp_path: Path):
 
 # ---------------------------------------------------------------- bounded parsing
 
-ALIAS_BOMB = "---\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n" + "".join(
-    f"{c}: &{c} [{','.join([f'*{p}'] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True)
-) + "title: *i\n---\nx\n"
+ALIAS_BOMB = (
+    '---\na: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    + "".join(f"{c}: &{c} [{','.join([f'*{p}'] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True))
+    + "title: *i\n---\nx\n"
+)
 
 
 def test_yaml_alias_bomb_is_a_located_error():
@@ -219,9 +227,11 @@ def test_hostile_cells_and_pages_are_located_errors(data_copy: Path):
     rewrite_csv(data_copy / "activities.csv", plant)
     post = next((data_copy / "content" / "nyheder").glob("*.md"))
     text = post.read_text(encoding="utf-8")
-    post.write_text(re.sub(r"\ncategories:.*?\n(?=\w)", lambda m: '\ncategories: ["Nyt\\x01"]\n', text, count=1, flags=re.S), encoding="utf-8")
+    post.write_text(
+        re.sub(r"\ncategories:.*?\n(?=\w)", lambda m: '\ncategories: ["Nyt\\x01"]\n', text, count=1, flags=re.S), encoding="utf-8"
+    )
     story = data_copy / "content" / "about.md"
-    story.write_text(story.read_text(encoding="utf-8").replace("---\n", "---\nnav_title: \"Om \u2066os\"\n", 1), encoding="utf-8")
+    story.write_text(story.read_text(encoding="utf-8").replace("---\n", '---\nnav_title: "Om \u2066os"\n', 1), encoding="utf-8")
     report = validate(data_copy, data_copy / "content")
     found = {(p.kind, p.file, p.field) for p in report.errors}
     deep = sorted(p.row for p in report.errors if p.kind == "nesting-too-deep")
@@ -246,7 +256,19 @@ def test_disk_full_is_a_danish_message_without_traceback(monkeypatch, capsys, tm
 # ---------------------------------------------------------------- downloads
 
 
-@pytest.mark.parametrize("cell", ["=HYPERLINK(\"https://evil.example\",\"klik\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "\uff1d1+1", "  =1"])
+@pytest.mark.parametrize(
+    "cell",
+    [
+        '=HYPERLINK("https://evil.example","klik")',
+        "+1+cmd|' /C calc'!A0",
+        "-2+3",
+        "@SUM(A1)",
+        "\t=1",
+        "\r=1",
+        "\uff1d1+1",
+        "  =1",
+    ],
+)
 def test_formula_cells_are_neutralised(cell: str):
     assert spreadsheet_safe(cell).startswith("'") and _cell(cell).startswith("'")
 
@@ -278,7 +300,9 @@ def test_stated_city_total_is_left_out_and_a_wrong_one_is_an_error(data_copy: Pa
     ]  # fmt: skip
     districts = {r["id"] for r in csv.DictReader(open(data_copy / "districts.csv", encoding="utf-8"))}
     assert {"indre-by", "noerrebro"} <= districts
-    (data_copy / "crime_charges.csv").write_text("year,quarter,age_group,district_id,count,source\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    (data_copy / "crime_charges.csv").write_text(
+        "year,quarter,age_group,district_id,count,source\n" + "\n".join(rows) + "\n", encoding="utf-8"
+    )
     report = validate(data_copy, data_copy / "content")
     [wrong] = [p for p in report.errors if p.kind == "stated-total-mismatch"]
     assert (wrong.file, wrong.row, wrong.field) == ("crime_charges.csv", 6, "count")
@@ -286,7 +310,9 @@ def test_stated_city_total_is_left_out_and_a_wrong_one_is_an_error(data_copy: Pa
     data = edition.select(load_data(data_copy), [], "public")
     shown = {(r["quarter"], r["district_id"]): r["count"] for r in data.tables["crime_charges"]}
     assert (1, "hele-byen") not in shown and (2, "hele-byen") not in shown
-    assert isinstance(shown[(1, "indre-by")], disclosure.Suppressed) and isinstance(shown[(3, "hele-byen")], disclosure.Suppressed)
+    assert isinstance(shown[(1, "indre-by")], disclosure.Suppressed) and isinstance(
+        shown[(3, "hele-byen")], disclosure.Suppressed
+    )
 
 
 def recoverable(rows: list[dict], count: str, dims: list[str], totals: set[str]) -> list[tuple]:
@@ -434,7 +460,10 @@ def test_no_published_total_of_the_synthetic_package_reveals_a_hidden_part(tmp_p
     assert validate(tmp_path).ok
     data = edition.select(load_data(tmp_path), [], "public")
     rows = [{k: str(v) for k, v in r.items()} for r in data.tables["crime_charges"]]
-    assert any(r["count"] == "<5" for r in rows) and recoverable(rows, "count", ["district_id", "age_group", "quarter", "year"], {"hele-byen"}) == []
+    assert (
+        any(r["count"] == "<5" for r in rows)
+        and recoverable(rows, "count", ["district_id", "age_group", "quarter", "year"], {"hele-byen"}) == []
+    )
     kf = compute.build_model(data.tables).figures["key_figures"]
     checked = 0
     for comparison in [kf.charges_by_age]:
@@ -478,7 +507,7 @@ def planted(tmp_path_factory: pytest.TempPathFactory):
     _plant_district_charges(data)
     intern = data / "content" / "intern"
     (intern / "vagtplan.md").write_text(
-        f"---\ntitle: \"Vagtplan for driftsledere\"\ndescription: \"Aftaler om lukkede møder i driften\"\n---\n\n{SECRET}.\n\n"
+        f'---\ntitle: "Vagtplan for driftsledere"\ndescription: "Aftaler om lukkede møder i driften"\n---\n\n{SECRET}.\n\n'
         "<!-- Nøglen til depotet hænger i skabet på kontoret -->\n\nRing til vagten på 11 22 33 44.\n",
         encoding="utf-8",
     )
@@ -506,11 +535,12 @@ def planted(tmp_path_factory: pytest.TempPathFactory):
     shutil.copytree(out / "public", leaky)
     page = leaky / "om" / "index.html"
     html_leaks = [markdown_to_safe_html(v) if not v.startswith("<!--") else v for v in leaks.values()]
-    page.write_text(page.read_text(encoding="utf-8").replace("</article>", "\n".join(html_leaks) + "</article>", 1), encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("</article>", "\n".join(html_leaks) + "</article>", 1), encoding="utf-8"
+    )
     edition_data = edition.select(load_data(data), list(load_content(data / "content")), "public")
     in_output = audit.audit(leaky, edition_data)
     return (in_sources, in_output), out / "public", data
-
 
 
 @pytest.mark.slow
@@ -518,11 +548,27 @@ def test_every_planted_leak_is_refused_in_the_sources_and_in_the_output(planted)
     (in_sources, in_output), _, _ = planted
     assert {p.file for p in in_sources} == {"content/about.md"} and all(p.row for p in in_sources)
     sources = " ".join(p.message for p in in_sources)
-    for needle in [SECRET[:40], "Nøglen til depotet", "Vagtplan for driftsledere", "Aftaler om lukkede møder", "mette.fh@kk.dk", "Mette Frederiksen-Holm"]:
+    for needle in [
+        SECRET[:40],
+        "Nøglen til depotet",
+        "Vagtplan for driftsledere",
+        "Aftaler om lukkede møder",
+        "mette.fh@kk.dk",
+        "Mette Frederiksen-Holm",
+    ]:
         assert needle in sources, needle
     assert {p.kind for p in in_output} == {"internal-leak"} and {p.file for p in in_output} == {"om/index.html"}
     output = " ".join(p.message for p in in_output)
-    for needle in [SECRET[:40], "Nøglen til depotet", "Vagtplan for driftsledere", "Aftaler om lukkede møder", "mette.fh@kk.dk", "Mette Frederiksen-Holm", "8765", "1122"]:
+    for needle in [
+        SECRET[:40],
+        "Nøglen til depotet",
+        "Vagtplan for driftsledere",
+        "Aftaler om lukkede møder",
+        "mette.fh@kk.dk",
+        "Mette Frederiksen-Holm",
+        "8765",
+        "1122",
+    ]:
         assert needle in output, needle
 
 
@@ -535,7 +581,9 @@ def _public_files(site: Path):
 @pytest.mark.slow
 def test_clean_build_has_no_secret_no_formula_and_no_recoverable_count(planted):
     _, site, data = planted
-    secrets = [matching.fold(s) for s in ["mette.fh@kk.dk", "Mette Frederiksen-Holm", "Nøglen til depotet", "Vagtplan for driftsledere"]]
+    secrets = [
+        matching.fold(s) for s in ["mette.fh@kk.dk", "Mette Frederiksen-Holm", "Nøglen til depotet", "Vagtplan for driftsledere"]
+    ]
     csv_files = 0
     for path, text in _public_files(site):
         folded = matching.normalise(text)

@@ -41,7 +41,8 @@ def test_real_data_has_no_errors_and_the_expected_warnings():
 def test_official_frictionless_cli_accepts_the_package():
     result = subprocess.run(
         [str(Path(sys.executable).parent / "frictionless"), "validate", str(DATA / "datapackage.json")],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout[-2000:]
 
@@ -49,7 +50,9 @@ def test_official_frictionless_cli_accepts_the_package():
 def test_every_schema_field_has_a_description():
     descriptor = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
     missing = [
-        f"{r['name']}.{f['name']}" for r in descriptor["resources"] for f in r["schema"]["fields"]
+        f"{r['name']}.{f['name']}"
+        for r in descriptor["resources"]
+        for f in r["schema"]["fields"]
         if len(f.get("description", "").strip()) < 3
     ]
     assert missing == []
@@ -58,8 +61,19 @@ def test_every_schema_field_has_a_description():
 def test_contract_resources_exist():
     names = {r["name"] for r in json.loads((DATA / "datapackage.json").read_text())["resources"]}
     assert names >= {
-        "administrations", "periods", "focus_areas", "principles", "effect_goals", "indicators",
-        "observations", "activities", "followups", "measurements", "effect_scores", "rubric", "glossary",
+        "administrations",
+        "periods",
+        "focus_areas",
+        "principles",
+        "effect_goals",
+        "indicators",
+        "observations",
+        "activities",
+        "followups",
+        "measurements",
+        "effect_scores",
+        "rubric",
+        "glossary",
     }
 
 
