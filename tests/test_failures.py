@@ -18,11 +18,13 @@ def _build(data, out):
 
 
 @pytest.mark.slow
-def test_engine_warning_is_shown_not_just_counted(data_copy, tmp_path):
-    (data_copy / "content" / "laes-mere.md").write_text(
-        "---\ntitle: Læs mere\n---\n\nSe [siden](findes-ikke.md).\n", encoding="utf-8"
-    )
-    result = _build(data_copy, tmp_path / "site")
+def test_engine_warning_is_shown_not_just_counted(tmp_path):
+    from sikkerby_build.synth import write_package
+
+    data = tmp_path / "data"
+    write_package(data, activities=8, years=1, seed=7)  # a small package: the warning is the engine's
+    (data / "content" / "laes-mere.md").write_text("---\ntitle: Læs mere\n---\n\nSe [siden](findes-ikke.md).\n", encoding="utf-8")
+    result = _build(data, tmp_path / "site")
     assert result.returncode == 1
     assert "findes-ikke.md" in result.stderr and "laes-mere.md" in result.stderr
     assert "Traceback" not in result.stderr

@@ -249,7 +249,7 @@ def test_forked_editions_report_failures_and_remove_staging(monkeypatch: pytest.
     assert sorted(p.name for p in version.parent.iterdir()) == ["v1"]
 
 
-@pytest.mark.slow  # validates the real data (no site is built)
+@pytest.mark.slow  # validates a package (no site is built)
 @pytest.mark.parametrize("failure", ["error", "sigterm"])
 def test_staging_is_removed_on_every_exit_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, failure: str) -> None:
     import signal
@@ -275,9 +275,31 @@ def test_staging_is_removed_on_every_exit_path(monkeypatch: pytest.MonkeyPatch, 
     handler_before = signal.getsignal(signal.SIGTERM)
     out = tmp_path / "out"
     expected = SystemExit if failure == "sigterm" else EngineFailed
+    from sikkerby_build.synth import write_package
+
+    write_package(tmp_path / "data", activities=8, years=1, seed=7)  # what is staged does not matter here
     with pytest.raises(expected):
-        pipeline.build("all", pipeline.DEFAULT_DATA, out, pipeline.DEFAULT_CONTENT)
+        pipeline.build("all", tmp_path / "data", out, tmp_path / "data" / "content")
     assert seen and not seen[0].exists()
     assert publish.leftovers(out) == []
     assert set(Path(tempfile.gettempdir()).glob("sikkerby-*")) <= before  # nothing new in /tmp
     assert signal.getsignal(signal.SIGTERM) is handler_before  # the build's own handler is gone again
+
+
+@pytest.mark.slow
+def test_a_build_leaves_nothing_in_the_temporary_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Material's blog plugin makes a temporary folder per build and never removes it; the engine
+    has it made inside the staging folder, which goes with the build."""
+    import tempfile
+
+    from sikkerby_build.synth import write_package
+
+    write_package(tmp_path / "data", activities=8, years=1, seed=7)
+    private = tmp_path / "tmp"
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
+    monkeypatch.setenv("SIKKERBY_JOBS", "1")
+    pipeline.build("public", tmp_path / "data", tmp_path / "out", tmp_path / "data" / "content")
+    assert (tmp_path / "out" / "public" / "index.html").is_file()
+    assert sorted(p.name for p in private.iterdir()) == []
+    assert tempfile.tempdir == str(private)  # the engine restored it

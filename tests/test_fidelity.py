@@ -11,7 +11,6 @@ import csv
 import html
 import json
 import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from sikkerby_build import compute, live_figures, municipal, pipeline, settings
 from sikkerby_build.load import load_data
 from sikkerby_build.render.pages import keyfigures as keyfigure_pages
 from sikkerby_build.validate import check_project, validate
-from tests.conftest import CONTENT, DATA, ROOT
+from tests.conftest import CONTENT, DATA, ROOT, scratch
 
 
 def rows(name: str) -> list[dict[str, str]]:
@@ -32,10 +31,10 @@ def descriptor() -> dict:
 
 
 def stage_public(data_dir: Path, content_dir: Path) -> Path:
-    config = settings.resolve(ROOT, data_dir, content_dir, Path(tempfile.mkdtemp()), 5, None)
+    config = settings.resolve(ROOT, data_dir, content_dir, scratch("out-"), 5, None)
     checked = check_project(config.data_dir, config.content_dir)
     assert checked.report.ok, [p.line() for p in checked.report.errors]
-    staging = Path(tempfile.mkdtemp(prefix="fidelity-"))
+    staging = scratch("fidelity-")
     pipeline.stage("public", config, staging, checked.report, (checked.dataset, checked.pages))
     return staging / "docs"
 

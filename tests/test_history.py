@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import re
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from sikkerby_build import compute, editing, pipeline, settings, urls
 from sikkerby_build.render import history as render_history
 from sikkerby_build.synth import write_package
 from sikkerby_build.validate import validate
+from tests.conftest import scratch
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -162,7 +162,7 @@ def _stage(data_dir: Path, edition: str = "internal"):
     config = settings.resolve(ROOT, data_dir)
     report = validate(config.data_dir, config.content_dir)
     assert report.ok, report.render()
-    staging = Path(tempfile.mkdtemp(prefix="sikkerby-test-history-"))
+    staging = scratch("history-")
     data, result = pipeline.stage(edition, config, staging, report)
     return staging / "docs", result
 

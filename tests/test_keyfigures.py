@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gzip
 import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from sikkerby_build import compute, edition, keyfigures, pipeline, settings, syn
 from sikkerby_build.disclosure import Interval, Suppressed
 from sikkerby_build.load import load_data
 from sikkerby_build.validate import validate
-from tests.conftest import CONTENT, DATA, ROOT
+from tests.conftest import CONTENT, DATA, ROOT, scratch
 
 
 def _r(year: int, quarter: int, crime: str, count: int, district: str = "hele-byen") -> dict:
@@ -210,10 +209,10 @@ def test_incident_locations_never_reach_the_public_edition():
 
 
 def _stage(data: Path, content: Path, name: str) -> Path:
-    config = settings.resolve(ROOT, data, content, Path(tempfile.mkdtemp()), 5, None)
+    config = settings.resolve(ROOT, data, content, scratch("out-"), 5, None)
     report = validate(config.data_dir, config.content_dir)
     assert report.ok, [p.line() for p in report.errors][:5]
-    staging = Path(tempfile.mkdtemp(prefix="kf-test-"))
+    staging = scratch("kf-test-")
     pipeline.stage(name, config, staging, report)
     return staging / "docs"
 

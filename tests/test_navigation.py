@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import tempfile
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
@@ -16,6 +15,7 @@ from sikkerby_build import engine, pipeline, settings, urls
 from sikkerby_build.load import ContentPage
 from sikkerby_build.render.pages.content import nav_place
 from sikkerby_build.validate import validate
+from tests.conftest import scratch
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,7 +83,7 @@ def test_editor_pages_reach_the_nav_without_mkdocs_yml(data_copy):
     assert report.ok, report.render()
     navs = {}
     for edition in ("public", "internal"):
-        staging = Path(tempfile.mkdtemp(prefix="sikkerby-test-nav-"))
+        staging = scratch("nav-")
         try:
             _, result = pipeline.stage(edition, config, staging, report)
             navs[edition] = _nav_paths(urls.site_nav(result.report_years, result.nav_pages, internal=edition == "internal"))

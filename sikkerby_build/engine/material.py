@@ -15,6 +15,9 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -168,6 +171,22 @@ def edition_config(
     return config
 
 
+@contextmanager
+def _temporary_files_in(folder: Path) -> Iterator[None]:
+    """Python's temporary files inside ``folder`` while the engine runs.
+
+    Material's blog plugin makes a temporary folder for its category pages every time MkDocs loads
+    the configuration and never removes it: one folder left in /tmp per build (and per preview
+    rebuild). Inside the staging folder it goes when the staging folder goes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    previous = tempfile.tempdir
+    tempfile.tempdir = str(folder)
+    try:
+        yield
+    finally:
+        tempfile.tempdir = previous
+
+
 def build_site(staging: Path, edition: str, site_dir: Path, rendered: RenderResult, settings: Settings, quiet: bool = True) -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch()
@@ -187,8 +206,9 @@ def build_site(staging: Path, edition: str, site_dir: Path, rendered: RenderResu
     warnings = _Collector()
     logger.addHandler(warnings)
     try:
-        config = load_config(config_file=str(config_file))
-        build(config)
+        with _temporary_files_in(staging / ".engine-tmp"):
+            config = load_config(config_file=str(config_file))
+            build(config)
     except (Abort, ConfigurationError) as exc:
         raise EngineFailed(engine_failure_message(edition, str(exc), warnings.messages)) from exc
     finally:
@@ -303,7 +323,8 @@ def serve(staging: Path, edition: str, port: int, rendered: RenderResult, settin
     logger.propagate = False
     try:
         # "dirty": rebuild only the pages whose staged files changed (render leaves the rest untouched)
-        mkdocs_serve(config_file=str(config_file), dev_addr=f"127.0.0.1:{port}", livereload=True, build_type="dirty")
+        with _temporary_files_in(staging / ".engine-tmp"):
+            mkdocs_serve(config_file=str(config_file), dev_addr=f"127.0.0.1:{port}", livereload=True, build_type="dirty")
     finally:
         logger.removeHandler(console)
         logger.propagate = True
