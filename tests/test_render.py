@@ -9,6 +9,7 @@ import pytest
 
 from sikkerby_build import compute, edition, render, settings, urls
 from sikkerby_build.load import load_content, load_data
+from sikkerby_build.render.contexts import ActivityContext
 from sikkerby_build.render.pages import GENERATORS
 from sikkerby_build.render.site import make_site
 from sikkerby_build.synth import write_package
@@ -81,10 +82,11 @@ def test_activity_page_context(tiny):
     page = pages[urls.activity(activity["id"])]
     assert page.template == "activity.md.j2"
     assert page.meta["title"] == activity["name"]
-    assert set(page.context) >= {"a", "followups", "goals", "stories", "quality", "search_forms"}
-    assert [f["year"] for f in page.context["followups"]] == [f["year"] for f in activity["followups"]]
-    assert page.context["quality"] == []  # data-quality notes only in the internal edition
-    assert {c.id for c in page.charts} >= {c.id for f in page.context["followups"] for c in f["charts"]}  # one chart per unit
+    context = page.context
+    assert isinstance(context, ActivityContext) and context.a is activity
+    assert [f["year"] for f in context.followups] == [f["year"] for f in activity["followups"]]
+    assert context.quality == []  # data-quality notes only in the internal edition
+    assert {c.id for c in page.charts} >= {c.id for f in context.followups for c in f["charts"]}  # one chart per unit
 
 
 def test_internal_edition_adds_staff_pages_and_internal_nav(tiny, tmp_path):

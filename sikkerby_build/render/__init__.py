@@ -51,7 +51,7 @@ def render(
     writer = Writer(staging / "docs")
     result = RenderResult(report_years=list(model.figures["followup_years"]))
     pages = [page for generate in GENERATORS for page in generate(site)]  # every context first, then write
-    base = {**site.base_context(), "pdfs": settings.pdfs, "municipal": municipal.as_context(municipal.load(settings.content_dir))}
+    base = site.base_context(pdfs=settings.pdfs, municipal=municipal.as_context(municipal.load(settings.content_dir))).variables()
     placed: list[tuple[Any, str]] = []  # (chart, page path) for embeds and the zip
     with jinja.bound_documents(data.tables.get("documents", [])):  # the templates' |cite filter
         for page in pages:
@@ -158,7 +158,8 @@ def _write_zip(docs: Path, package: list[Path], placed: list[tuple[Any, str]], d
 def _body(env: Any, page: Page, base: dict[str, Any]) -> str:
     if page.template is None:
         return page.body or ""
-    return env.get_template(page.template).render(**base, **page.context, page_path=page.path)
+    context = page.context.variables() if page.context is not None else {}
+    return env.get_template(page.template).render(**base, **context, page_path=page.path)
 
 
 def _record(result: RenderResult, page: Page) -> None:

@@ -10,6 +10,7 @@ from .. import compute, urls
 from ..edition import EditionData
 from ..load import ContentPage
 from ..problems import Problem
+from .contexts import BaseContext
 
 
 @dataclass
@@ -29,9 +30,9 @@ class Site:
     def internal(self) -> bool:
         return not self.data.is_public
 
-    def base_context(self) -> dict[str, Any]:
+    def base_context(self, pdfs: bool, municipal: dict[str, Any]) -> BaseContext:
         """Variables every template may use."""
-        return dict(
+        return BaseContext(
             edition=self.data.edition,
             internal=self.internal,
             figures=self.model.figures,
@@ -43,6 +44,8 @@ class Site:
             periods_by_id={p["id"]: p for p in self.ref.periods},
             data_updated=self.data.descriptor.get("updated"),
             currency=self.currency(),
+            pdfs=pdfs,
+            municipal=municipal,
         )
 
     def currency(self) -> dict[str, dict[str, Any]]:

@@ -8,6 +8,7 @@ from typing import Any
 from ... import charts, search_forms, urls
 from ...sanitize import unescaped_text
 from .. import history, text
+from ..contexts import ActivityContext, ExplorerContext
 from ..page import Page
 from ..site import Site
 
@@ -38,7 +39,7 @@ def _activity_page(site: Site, activity: dict[str, Any]) -> Page:
             "description": text.cut_at_word(unescaped_text(activity["description"] or activity["name"]), 160),
             "tags": [x for x in [*activity["administrations"], activity["prevention_category"]] if x],
         },
-        context=dict(
+        context=ActivityContext(
             a=activity,
             followups=followups,
             goals=[g for fa in activity["focus_areas"] for g in goals_by_focus.get(fa, [])],
@@ -110,7 +111,7 @@ def _explorer_page(site: Site) -> Page:
             "title": "Aktiviteter",
             "description": "Find en Sikker By aktivitet: filtrér efter forvaltning, forebyggelseskategori, princip, område, effektscore og målopfyldelse.",
         },
-        context=dict(
+        context=ExplorerContext(
             activities=site.model.activities, options=explorer_options(site),
             explorer_years=site.model.figures["followup_years"],  # the year filter (render/history.py)
             explorer_rows={a["id"]: history.explorer_row(a) for a in site.model.activities},

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from ... import urls
 from ...load import ContentPage
+from ..contexts import AccessibilityContext
 from ..page import Page
 from ..site import Site
 
@@ -29,7 +30,7 @@ def generate(site: Site) -> Iterator[Page]:
             continue
         meta = {k: v for k, v in page.meta.items() if k in PASSED_META}
         if target == urls.ACCESSIBILITY:  # the prose plus the municipality's settings (status, date, contact, WAS)
-            yield Page(target, "accessibility.md.j2", meta, context=dict(prose=page.body))
+            yield Page(target, "accessibility.md.j2", meta, context=AccessibilityContext(prose=page.body))
             continue
         yield Page(
             target, None, meta, body=page.body, live_figures=bool(page.meta.get("render_macros")),

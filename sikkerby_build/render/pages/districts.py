@@ -12,6 +12,7 @@ from typing import Any
 
 from ... import keyfigures, urls
 from ...keyfigures import KeyFigures
+from ..contexts import DistrictContext, DistrictsContext
 from ..page import Page
 from ..site import Site
 from .keyfigures import comparison_chart, comparison_table, quarter_label
@@ -43,7 +44,7 @@ def district_page(site: Site, district: dict[str, Any]) -> Page:
         path=urls.district(did),
         template="district.md.j2",
         meta={"title": district["name"], "description": f"Sikker By i {district['name']}: aktiviteterne i bydelen, Tryghedsindekset og nøgletal for kriminalitet."},
-        context=dict(
+        context=DistrictContext(
             d=district,
             local=[a for a in acts if did in a["district_ids"]],
             # one definition everywhere: every activity the sources give as city-wide ("Bydækkende")
@@ -53,7 +54,6 @@ def district_page(site: Site, district: dict[str, Any]) -> Page:
             wordings=wordings_of(site, did),
             areas=areas,
             years=kf.safety_years,
-            kf=kf,
             table=comparison_table(comparison, "Type"),
             chart=chart,
             latest_label=quarter_label(kf.latest),
@@ -80,10 +80,9 @@ def overview_page(site: Site, districts: list[dict[str, Any]]) -> Page:
         path=urls.DISTRICTS,
         template="districts.md.j2",
         meta={"title": "Min bydel", "description": "Find Sikker By aktiviteterne, Tryghedsindekset og nøgletallene for din bydel i København."},
-        context=dict(
+        context=DistrictsContext(
             rows=rows,
             citywide=[a for a in acts if a["citywide"]],
             unplaced=[u for u in unplaced if u["activities"]],
-            citywide_id=keyfigures.CITYWIDE,
         ),
     )

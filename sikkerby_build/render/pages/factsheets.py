@@ -14,6 +14,7 @@ from typing import Any
 
 from ... import charts, urls
 from ...sanitize import unescaped_text
+from ..contexts import FactsheetContext, ReportDocumentContext
 from ..page import Page
 from ..site import Site
 from .activities import CATEGORY_ORDER
@@ -40,7 +41,7 @@ def generate(site: Site) -> Iterator[Page]:
                 "title": f"Faktaark: {activity['name']}",
                 "description": cut(activity["description"], 160),
             },
-            context=dict(
+            context=FactsheetContext(
                 a=activity,
                 latest=latest,
                 text=cut(activity["description"], FACTSHEET_TEXT_LIMIT),
@@ -88,6 +89,6 @@ def generate_reports(site: Site) -> Iterator[Page]:
                 "title": f"Effektopfølgning {year} – samlet rapport",
                 "description": f"Den samlede effektopfølgning for {year} som dokument: alle aktiviteter grupperet efter forebyggelseskategori med målepunkter og effektscore.",
             },
-            context=dict(year=year, groups=groups, count=len(year_followups)),
+            context=ReportDocumentContext(year=year, groups=groups, count=len(year_followups)),
             layout="print",
         )

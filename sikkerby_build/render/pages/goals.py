@@ -8,6 +8,7 @@ from typing import Any
 from ... import charts, urls
 from ...sanitize import unescaped_text
 from .. import text
+from ..contexts import GoalContext, GoalsContext
 from ..page import Page
 from ..site import Site
 
@@ -15,7 +16,7 @@ from ..site import Site
 def generate(site: Site) -> Iterator[Page]:
     for goal in site.model.goals:
         yield _goal_page(goal, site.labels["progress"][goal["progress"].status])
-    yield Page(urls.GOALS, "goals.md.j2", {"title": "Effektmål"}, dict(goals=site.model.goals))
+    yield Page(urls.GOALS, "goals.md.j2", {"title": "Effektmål"}, GoalsContext(goals=site.model.goals))
 
 
 def _goal_page(goal: dict[str, Any], status_label: str) -> Page:
@@ -24,6 +25,6 @@ def _goal_page(goal: dict[str, Any], status_label: str) -> Page:
         path=urls.goal(goal["id"]),
         template="goal.md.j2",
         meta={"title": f"Effektmål {goal['number']}", "description": text.cut_at_word(unescaped_text(goal["text"]), 160)},
-        context=dict(g=goal, chart=chart),
+        context=GoalContext(g=goal, chart=chart),
         charts=[chart],
     )

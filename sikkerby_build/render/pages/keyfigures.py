@@ -14,6 +14,7 @@ from ... import danish, keyfigures, urls
 from ...charts import PALETTE, Chart, _fig, _Figure, _plotted, _said
 from ...disclosure import Suppressed
 from ...keyfigures import Comparison, KeyFigures
+from ..contexts import KeyFiguresContext, SafetyIndexContext
 from ..page import Page
 from ..site import Site
 
@@ -177,7 +178,7 @@ def key_figures_page(site: Site) -> Page:
         path=urls.KEY_FIGURES,
         template="key_figures.md.j2",
         meta={"title": "Nøgletal for kriminalitet i København", "description": "Kvartalsvise nøgletal for kriminalitet i København fra Københavns Politi: anmeldelser, sager og sigtelser af 10–25-årige."},
-        context=dict(
+        context=KeyFiguresContext(
             kf=kf,
             prose=prose,
             key_figure_defs=sorted(site.ref.key_figures, key=lambda k: k["number"]),
@@ -227,7 +228,7 @@ def safety_index_page(site: Site) -> Page:
         path=urls.SAFETY_INDEX,
         template="safety_index.md.j2",
         meta={"title": "Tryghedsindekset", "description": "Tryghedsindeksets behov for indsats pr. område og år, og effektmålet om færre områder med markant eller intensiveret behov."},
-        context=dict(kf=kf, safety=kf.safety, goal=goal, chart=chart, areas=areas, years=kf.safety_years, district_names=names,
+        context=SafetyIndexContext(safety=kf.safety, goal=goal, chart=chart, areas=areas, years=kf.safety_years, district_names=names,
                      glossary={g["id"]: g for g in site.ref.glossary}),
         charts=[chart] if chart else [],
     )  # fmt: skip

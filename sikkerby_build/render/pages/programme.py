@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ... import urls
+from ..contexts import FocusAreaContext, PrincipleContext, ProgrammeContext
 from ..page import Page
 from ..site import Site
 
@@ -16,7 +17,7 @@ def generate(site: Site) -> Iterator[Page]:
             path=urls.focus_area(fa["id"]),
             template="focus_area.md.j2",
             meta={"title": fa["name"]},
-            context=dict(
+            context=FocusAreaContext(
                 fa=fa,
                 goals=model.goals_by_focus.get(fa["id"], []),
                 activities=[a for a in model.activities if fa["id"] in a["focus_areas"]],
@@ -28,9 +29,9 @@ def generate(site: Site) -> Iterator[Page]:
             path=urls.principle(p["id"]),
             template="principle.md.j2",
             meta={"title": f"Princip {p['number']}: {p['name']}"},
-            context=dict(p=p, activities=[a for a in model.activities if p["id"] in a["principles"]]),
+            context=PrincipleContext(p=p, activities=[a for a in model.activities if p["id"] in a["principles"]]),
         )
     yield Page(
         urls.PROGRAMME, "programme.md.j2", {"title": "Programmet"},
-        dict(goals=model.goals, key_figures=site.ref.key_figures, periods=site.ref.periods),
+        ProgrammeContext(goals=model.goals, key_figures=site.ref.key_figures),
     )  # fmt: skip

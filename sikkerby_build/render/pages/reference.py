@@ -5,31 +5,32 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ... import compute, disclosure, downloads, live_figures, urls
+from ..contexts import FiguresReferenceContext, FrontContext, GlossaryContext, MethodologyContext, OpenDataContext, QualityContext
 from ..page import Page
 from ..site import Site
 
 
 def generate(site: Site) -> Iterator[Page]:
     ref = site.ref
-    yield Page(urls.GLOSSARY, "glossary.md.j2", {"title": "Ordliste"}, dict(glossary=ref.glossary))
-    context = dict(rubric=ref.rubric, example=compute.worked_example(), on_track_ratio=compute.ON_TRACK_RATIO, small_numbers=small_numbers(site))
+    yield Page(urls.GLOSSARY, "glossary.md.j2", {"title": "Ordliste"}, GlossaryContext(glossary=ref.glossary))
+    context = MethodologyContext(rubric=ref.rubric, example=compute.worked_example(), on_track_ratio=compute.ON_TRACK_RATIO, small_numbers=small_numbers(site))
     yield Page(urls.METHODOLOGY, "methodology.md.j2", {"title": "Metode"}, context)
     yield Page(
         urls.OPEN_DATA, "open_data.md.j2",
         {"title": "Åbne data", "description": "Hent hele Sikker By datapakken som én zip-fil: alle tabeller som CSV, datapackage.json, scores.json og en vejledning."},
-        dict(resources=site.data.descriptor["resources"], licence=downloads.licence_text(site.data.descriptor),
+        OpenDataContext(resources=site.data.descriptor["resources"], licence=downloads.licence_text(site.data.descriptor),
              years=site.model.figures.get("followup_years", []),
              documents=sorted(site.data.tables.get("documents", []), key=lambda d: d["id"])),
     )  # fmt: skip
     yield Page(
         urls.HOME, "front.md.j2", {"title": "Sikker By"},
-        dict(front=site.prose.get("front.md"), goals=site.model.goals, stories=site.stories[:3], story_slug=lambda s: urls.story_slug(s.path),
+        FrontContext(front=site.prose.get("front.md"), goals=site.model.goals,
              intake=site.model.intake if site.internal else []),
         layout="landing",
     )  # fmt: skip
     if site.internal:
         names = {a["id"]: a["name"] for a in site.model.activities}
-        yield Page(urls.DATA_QUALITY, "quality.md.j2", {"title": "Datakvalitet"}, dict(warnings=site.warnings, names=names))
+        yield Page(urls.DATA_QUALITY, "quality.md.j2", {"title": "Datakvalitet"}, QualityContext(warnings=site.warnings, names=names))
         yield _figures_reference(site)
 
 
@@ -57,4 +58,4 @@ def _figures_reference(site: Site) -> Page:
         }
         for f in live_figures.CATALOGUE
     ]
-    return Page(urls.FIGURES_REFERENCE, "figures_reference.md.j2", {"title": "Tal til redaktører"}, dict(rows=rows, years=years))
+    return Page(urls.FIGURES_REFERENCE, "figures_reference.md.j2", {"title": "Tal til redaktører"}, FiguresReferenceContext(rows=rows, years=years))

@@ -9,6 +9,7 @@ from typing import Any
 
 from ... import charts, urls
 from .. import history
+from ..contexts import AnnualReportContext, BudgetEffectContext, ResultsContext, StatusContext, SummariesContext
 from ..page import Page
 from ..site import Site
 from .activities import CATEGORY_ORDER
@@ -21,11 +22,11 @@ def generate(site: Site) -> Iterator[Page]:
     yield _budget_effect(site)
     yield Page(
         urls.STATUS, "status.md.j2", {"title": "Rapporteringsstatus"},
-        dict(activities=site.model.activities, by_administration=status_by_administration(site)),
+        StatusContext(activities=site.model.activities, by_administration=status_by_administration(site)),
     )  # fmt: skip
     yield Page(
         urls.SUMMARIES, "summaries.md.j2", {"title": "Sammenfatning"},
-        dict(summaries=site.model.summaries, participants=site.data.participants),
+        SummariesContext(summaries=site.model.summaries, participants=site.data.participants),
     )  # fmt: skip
 
 
@@ -41,7 +42,7 @@ def _annual_report(site: Site, year: int) -> Page:
     groups = [(c, labels[c], in_category(c)) for c in CATEGORY_ORDER]
     return Page(
         urls.annual_report(year), "annual_report.md.j2", {"title": f"Effektopfølgning {year}"},
-        dict(year=year, groups=groups, names=names, followups=year_followups),
+        AnnualReportContext(year=year, groups=groups, names=names, followups=year_followups),
     )  # fmt: skip
 
 
@@ -59,7 +60,7 @@ def _results_index(site: Site) -> Page:
     years_score_chart = charts.years_score_chart(history.scores_by_year(model.followups)) if several else None
     return Page(
         urls.RESULTS, "results.md.j2", {"title": "Resultater"},
-        dict(years=years, marking_chart=marking_chart, score_chart=score_chart, summaries=model.summaries, activities=model.activities,
+        ResultsContext(years=years, marking_chart=marking_chart, score_chart=score_chart,
              year_rows=history.year_rows(model.figures), years_chart=years_chart, years_score_chart=years_score_chart),
         charts=[c for c in (marking_chart, score_chart, years_chart, years_score_chart) if c is not None],
     )  # fmt: skip
@@ -82,7 +83,7 @@ def _budget_effect(site: Site) -> Page:
     chart = charts.budget_effect_chart(points)
     return Page(
         urls.BUDGET_EFFECT, "budget_effect.md.j2", {"title": "Budget og effekt"},
-        dict(chart=chart, points=points, unscored=unscored),
+        BudgetEffectContext(chart=chart, unscored=unscored),
         charts=[chart] if chart else [],
     )  # fmt: skip
 
