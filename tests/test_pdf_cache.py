@@ -48,3 +48,62 @@ def test_a_changed_style_sheet_prints_again(site: Path, tmp_path: Path) -> None:
     css.write_text(css.read_text(encoding="utf-8") + "\nh1 { letter-spacing: 0.1em; }\n", encoding="utf-8")
     assert printing.print_documents(site, jobs, cache=cache, date=DATE).printed == 1
     assert printing.print_documents(site, jobs, cache=cache, date=DATE).reused == 1
+
+
+def test_printing_sends_no_request_beyond_the_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A printed page that asks for an image, a style sheet, a script fetch and a WebSocket on
+    another host gets none of them: the print browser's only way out is a proxy on a closed
+    port. The "other host" is a name Chromium is told to resolve to a loopback server of the
+    test's own, so a request that left would be seen there; the same page in a browser without
+    the proxy does reach it (the test can fail)."""
+    import asyncio
+    import http.server
+    import threading
+
+    seen: list[str] = []
+
+    class ThirdParty(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ThirdParty)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    other = f"http://thirdparty.test:{server.server_address[1]}"
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "side.html").write_text(
+        f'<!doctype html><html lang="da"><head><title>Side</title><link rel="stylesheet" href="{other}/style.css"></head>'
+        f'<body><h1>Side</h1><img src="{other}/billede.png" alt="">'
+        f'<script>fetch("{other}/fetch").catch(() => {{}}); try {{ new WebSocket("ws://thirdparty.test:{server.server_address[1]}/ws"); }} catch (e) {{}}</script>'
+        "</body></html>",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(
+        printing, "CHROMIUM_ARGS", [*printing.CHROMIUM_ARGS, "--host-resolver-rules=MAP thirdparty.test 127.0.0.1"]
+    )
+    try:
+        printed = asyncio.run(printing._print_all([site], [(0, "side.html", "side.pdf")], 1))
+        assert printed[(0, "side.pdf")][0].startswith(b"%PDF")
+        assert seen == []
+
+        async def without_proxy() -> None:  # the control: the same page, the same rule, no proxy
+            from playwright.async_api import async_playwright
+
+            with printing.serve(site) as base:
+                async with async_playwright() as p:
+                    browser = await p.chromium.launch(executable_path=str(printing.CHROMIUM), args=printing.CHROMIUM_ARGS)
+                    page = await browser.new_page()
+                    await page.goto(base + "side.html", wait_until="load")
+                    await page.wait_for_timeout(200)
+                    await browser.close()
+
+        asyncio.run(without_proxy())
+        assert "/billede.png" in seen
+    finally:
+        server.shutdown()
+        server.server_close()
