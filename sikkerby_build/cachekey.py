@@ -1,4 +1,5 @@
-"""A key of this machine's own for the build's caches (printed PDFs, the audit's clean files).
+"""A key of this machine's own for the build's caches (printed PDFs, the audit's clean files,
+share cards), and where the caches are.
 
 A cache entry is trusted only when it carries a valid HMAC-SHA256 made with this key. The key is
 32 random bytes in ``$XDG_CACHE_HOME/sikkerby/cache-key`` (``~/.cache``), mode 0600, outside the
@@ -18,6 +19,21 @@ import os
 import secrets
 import tempfile
 from pathlib import Path
+
+OFF = {"0", "off", "false", "no", "nej"}
+
+
+def cache_root(project: Path) -> Path | None:
+    """The build's caches: ``SIKKERBY_CACHE_DIR``, else ``PROJECT/.cache`` (git-ignored), else
+    ``$XDG_CACHE_HOME/sikkerby`` when the project folder is not writable; None when
+    ``SIKKERBY_CACHE=off``. Each cache has a folder of its own inside it (pdf, audit, cards)."""
+    if os.environ.get("SIKKERBY_CACHE", "").strip().lower() in OFF:
+        return None
+    if os.environ.get("SIKKERBY_CACHE_DIR"):
+        return Path(os.environ["SIKKERBY_CACHE_DIR"])
+    if os.access(project, os.W_OK):
+        return project / ".cache"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sikkerby"
 
 
 def _where() -> Path:

@@ -223,14 +223,8 @@ def cache_dir(project: Path) -> Path | None:
     """Where printed PDFs are kept: ``SIKKERBY_CACHE_DIR``, else ``PROJECT/.cache/pdf`` (git-ignored),
     else ``$XDG_CACHE_HOME/sikkerby/pdf`` when the project folder is not writable; None when
     ``SIKKERBY_CACHE=off``."""
-    if os.environ.get("SIKKERBY_CACHE", "").strip().lower() in {"0", "off", "false", "no", "nej"}:
-        return None
-    if os.environ.get("SIKKERBY_CACHE_DIR"):
-        return Path(os.environ["SIKKERBY_CACHE_DIR"]) / "pdf"
-    if os.access(project, os.W_OK):
-        return project / ".cache" / "pdf"
-    xdg = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return xdg / "sikkerby" / "pdf"
+    root = cachekey.cache_root(project)
+    return root / "pdf" if root is not None else None
 
 
 def _sha256(data: bytes) -> str:

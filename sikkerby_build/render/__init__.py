@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from .. import compute, downloads, live_figures, municipal, urls
+from .. import cachekey, compute, downloads, live_figures, municipal, urls
 from ..edition import EditionData
 from ..problems import Problem
 from ..sanitize import attribute_text, markdown_to_safe_html, unescaped_text
@@ -53,12 +53,14 @@ def render(
     pages = [page for generate in GENERATORS for page in generate(site)]  # every context first, then write
     base = site.base_context(pdfs=settings.pdfs, municipal=municipal.as_context(municipal.load(settings.content_dir))).variables()
     placed: list[tuple[Any, str]] = []  # (chart, page path) for embeds and the zip
+    caches = cachekey.cache_root(settings.project)
+    cards = card.CardCache(caches / "cards") if caches is not None else None
     with jinja.bound_documents(data.tables.get("documents", [])):  # the templates' |cite filter
         for page in pages:
             meta = page.meta
             if page.card is not None:
                 meta = {**meta, "share_image": urls.share_image(page.path)}
-                writer.keep(card.write_page_image(writer.docs / urls.share_image(page.path), meta.get("title", ""), page.card, data.edition))
+                writer.keep(card.write_page_image(writer.docs / urls.share_image(page.path), meta.get("title", ""), page.card, data.edition, cards))
             writer.write(page.path, front_matter(adapt_meta(meta, page)) + _body(env, page, base))
             _record(result, page)
             for chart in page.charts:
@@ -231,7 +233,11 @@ def abbreviations(glossary: list[dict[str, Any]], short: dict[str, str] | None =
 
 
 def _occurs(form: str, words: set[str], text: str) -> bool:
-    return form in words if " " not in form else form in text
+    """Whether ``form`` can get a tooltip: abbr matches whole words only (``\\bform\\b``), so
+    every word of a phrase is a word of the text; only then is the text searched for the phrase."""
+    if " " not in form:
+        return form in words
+    return all(word in words for word in _WORDS.findall(form)) and form in text
 
 
 __all__ = ["render", "RenderResult", "Page", "Site"]

@@ -7,7 +7,11 @@ the font Pillow ships with. The same input gives the same bytes (reproducible bu
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import hashlib
 import io
+import json
 from pathlib import Path
 
 WIDTH, HEIGHT = 1200, 630
@@ -115,8 +119,49 @@ def page_image(title: str, result: list[str], edition: str) -> bytes:
     return buffer.getvalue()
 
 
-def write_page_image(target: Path, title: str, result: list[str], edition: str) -> Path:
-    data = page_image(title, result, edition)
+class CardCache:
+    """Page cards drawn before, by what they are drawn from: this module's code, Pillow's version,
+    the fonts, the title, the result lines and the edition (drawing and compressing a card costs
+    about 12 ms: 70 cards are most of a rebuild's render stage).
+
+    An entry is used only with a valid signature made with this machine's key (``cachekey``): the
+    audit cannot read text in an image, so a card must never come from a cache that arrived with
+    the project (a merge request force-adding ``.cache/``)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @staticmethod
+    @functools.cache
+    def _identity() -> str:
+        from .. import cachekey
+
+        fonts = [folder / name for folder in FONT_DIRS for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")]
+        own = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+        return json.dumps([own, *cachekey.distribution_identity("pillow"), *cachekey.file_identity(*fonts)])
+
+    def page_image(self, title: str, result: list[str], edition: str) -> bytes:
+        from .. import cachekey
+
+        key = hashlib.sha256(json.dumps([self._identity(), title, result, edition]).encode()).hexdigest()
+        png, mac = self.root / f"{key}.png", self.root / f"{key}.mac"
+        try:
+            data = png.read_bytes()
+            if cachekey.verify(mac.read_text(encoding="ascii").strip(), key.encode(), data):
+                return data
+        except (OSError, UnicodeDecodeError):
+            pass
+        data = page_image(title, result, edition)
+        signature = cachekey.sign(key.encode(), data)
+        if signature is not None:
+            with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+                cachekey.write_file(png, data)
+                cachekey.write_file(mac, signature.encode("ascii"))
+        return data
+
+
+def write_page_image(target: Path, title: str, result: list[str], edition: str, cache: CardCache | None = None) -> Path:
+    data = cache.page_image(title, result, edition) if cache is not None else page_image(title, result, edition)
     if not target.exists() or target.read_bytes() != data:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
