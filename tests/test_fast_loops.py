@@ -303,3 +303,40 @@ def test_a_build_leaves_nothing_in_the_temporary_folder(monkeypatch: pytest.Monk
     assert (tmp_path / "out" / "public" / "index.html").is_file()
     assert sorted(p.name for p in private.iterdir()) == []
     assert tempfile.tempdir == str(private)  # the engine restored it
+
+
+def test_share_cards_come_from_the_cache_only_when_signed_by_this_machine(tmp_path: Path) -> None:
+    """A cached card is the card drawn afresh; a card planted in the cache (a merge request that
+    force-adds .cache/cards/) is not used without this machine's signature: the audit cannot read
+    text in an image."""
+    from sikkerby_build.render import card
+
+    cache = card.CardCache(tmp_path / "cards")
+    fresh = card.page_image("Sjakket", ["Effektopfølgning 2019: 3 af 4 succeskriterier opfyldt"], "public")
+    assert cache.page_image("Sjakket", ["Effektopfølgning 2019: 3 af 4 succeskriterier opfyldt"], "public") == fresh
+    (png,) = (tmp_path / "cards").glob("*.png")
+    assert (
+        cache.page_image("Sjakket", ["Effektopfølgning 2019: 3 af 4 succeskriterier opfyldt"], "public") == fresh
+    )  # from the cache
+    planted = card.page_image("KANARIE intern tekst", [], "public")
+    for mac in ("", "0" * 64, None):
+        png.write_bytes(planted)
+        if mac is None:
+            png.with_suffix(".mac").unlink(missing_ok=True)
+        else:
+            png.with_suffix(".mac").write_text(mac, encoding="ascii")
+        assert cache.page_image("Sjakket", ["Effektopfølgning 2019: 3 af 4 succeskriterier opfyldt"], "public") == fresh
+    assert png.read_bytes() == fresh  # and the entry is drawn and signed again
+    other = cache.page_image("Sjakket", ["Effektopfølgning 2019: 3 af 4 succeskriterier opfyldt"], "internal")
+    assert other != fresh  # the edition is part of the key (the internal card says so)
+
+
+def test_every_cache_lives_under_one_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sikkerby_build import cachekey
+
+    monkeypatch.delenv("SIKKERBY_CACHE", raising=False)
+    monkeypatch.delenv("SIKKERBY_CACHE_DIR", raising=False)
+    assert cachekey.cache_root(tmp_path) == tmp_path / ".cache"
+    assert printing.cache_dir(tmp_path) == cachekey.cache_root(tmp_path) / "pdf"
+    monkeypatch.setenv("SIKKERBY_CACHE", "nej")
+    assert cachekey.cache_root(tmp_path) is None and printing.cache_dir(tmp_path) is None
