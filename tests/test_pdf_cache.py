@@ -56,7 +56,6 @@ def test_printing_sends_no_request_beyond_the_site(tmp_path: Path, monkeypatch: 
     port. The "other host" is a name Chromium is told to resolve to a loopback server of the
     test's own, so a request that left would be seen there; the same page in a browser without
     the proxy does reach it (the test can fail)."""
-    import asyncio
     import http.server
     import threading
 
@@ -87,7 +86,7 @@ def test_printing_sends_no_request_beyond_the_site(tmp_path: Path, monkeypatch: 
         printing, "CHROMIUM_ARGS", [*printing.CHROMIUM_ARGS, "--host-resolver-rules=MAP thirdparty.test 127.0.0.1"]
     )
     try:
-        printed = asyncio.run(printing._print_all([site], [(0, "side.html", "side.pdf")], 1))
+        printed = _in_own_thread(printing._print_all([site], [(0, "side.html", "side.pdf")], 1))
         assert printed[(0, "side.pdf")][0].startswith(b"%PDF")
         assert seen == []
 
@@ -102,8 +101,18 @@ def test_printing_sends_no_request_beyond_the_site(tmp_path: Path, monkeypatch: 
                     await page.wait_for_timeout(200)
                     await browser.close()
 
-        asyncio.run(without_proxy())
+        _in_own_thread(without_proxy())
         assert "/billede.png" in seen
     finally:
         server.shutdown()
         server.server_close()
+
+
+def _in_own_thread(coroutine):
+    """Run ``coroutine`` on an event loop of its own thread (a worker that drives the sync browser
+    fixture has a loop running in its main thread), as printing.print_sites does."""
+    import asyncio
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
