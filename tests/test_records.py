@@ -46,3 +46,27 @@ def test_every_loaded_row_has_exactly_the_keys_and_types_of_its_class():
 def test_tables_lists_every_resource():
     names = {r["name"] for r in json.loads(DESCRIPTOR.read_text(encoding="utf-8"))["resources"]}
     assert set(typing.get_type_hints(records.Tables)) == names
+
+
+def test_rows_of_both_editions_fit_their_classes():
+    """A public row lacks exactly the internal fields, which the classes mark NotRequired; an
+    internal row has every key."""
+    from sikkerby_build import edition
+
+    dataset = load.load_data(ROOT / "data")
+    internal_only = {
+        (r["name"], f["name"])
+        for r in json.loads(DESCRIPTOR.read_text(encoding="utf-8"))["resources"]
+        for f in r["schema"]["fields"]
+        if f.get("audience") == "internal"
+    }
+    assert internal_only, "the schema has internal fields"
+    for name_of_edition in ("public", "internal"):
+        selected = edition.select(dataset, [], name_of_edition)
+        for name, rows in selected.tables.items():
+            cls = getattr(records, schema_records.class_name(name))
+            assert cls.__optional_keys__ == {field for table, field in internal_only if table == name}, name
+            for row in rows:
+                assert cls.__required_keys__ <= set(row) <= cls.__required_keys__ | cls.__optional_keys__, name
+                if name_of_edition == "public":
+                    assert not set(row) & cls.__optional_keys__, name
