@@ -340,3 +340,58 @@ def test_every_cache_lives_under_one_root(tmp_path: Path, monkeypatch: pytest.Mo
     assert printing.cache_dir(tmp_path) == cachekey.cache_root(tmp_path) / "pdf"
     monkeypatch.setenv("SIKKERBY_CACHE", "nej")
     assert cachekey.cache_root(tmp_path) is None and printing.cache_dir(tmp_path) is None
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.slow
+def test_pages_converted_before_give_the_same_site_and_a_forged_cache_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine's Markdown cache (engine/page_cache.py): after an edit, a build that reuses the
+    other pages' HTML is byte for byte the build without any cache; a cache file whose signature is
+    not this machine's is not used (its HTML would go into the site as it is)."""
+    import json
+
+    from sikkerby_build.engine import page_cache
+    from sikkerby_build.synth import write_package
+
+    data = tmp_path / "data"
+    write_package(data, activities=8, years=1, seed=7)
+    monkeypatch.setenv("SIKKERBY_JOBS", "1")
+    monkeypatch.setenv("SIKKERBY_CACHE_DIR", str(tmp_path / "cache"))
+    hits: list[int] = []
+    real_save = page_cache.RenderedPages.save
+
+    def save(self: page_cache.RenderedPages) -> None:
+        hits.append(self.hits)
+        real_save(self)
+
+    monkeypatch.setattr(page_cache.RenderedPages, "save", save)
+    pipeline.build("public", data, tmp_path / "first", data / "content")
+    stored = tmp_path / "cache" / "pages" / "public.json"
+    assert stored.is_file() and hits == [0]
+    page = next(p for p in sorted((data / "content").glob("*.md")) if "title:" in p.read_text(encoding="utf-8"))
+    page.write_text(page.read_text(encoding="utf-8") + "\nEn ny linje.\n", encoding="utf-8")
+    pipeline.build("public", data, tmp_path / "cached", data / "content")
+    assert hits[-1] > 10  # the unchanged pages came from the cache
+    monkeypatch.setenv("SIKKERBY_CACHE", "off")
+    pipeline.build("public", data, tmp_path / "uncached", data / "content")
+    assert _files(tmp_path / "cached" / "public") == _files(tmp_path / "uncached" / "public")
+
+    # a forged cache: every page's HTML replaced, signature missing or wrong
+    monkeypatch.delenv("SIKKERBY_CACHE")
+    entries = json.loads(stored.read_bytes())
+    forged = {key: {**entry, "content": "<p>KANARIE fra en falsk cache</p>"} for key, entry in entries.items()}
+    for mac in (None, "0" * 64):
+        stored.write_text(json.dumps(forged), encoding="utf-8")
+        if mac is None:
+            stored.with_suffix(".mac").unlink(missing_ok=True)
+        else:
+            stored.with_suffix(".mac").write_text(mac, encoding="ascii")
+        out = tmp_path / f"forged-{mac is None}"
+        pipeline.build("public", data, out, data / "content")
+        assert hits[-1] == 0
+        assert _files(out / "public") == _files(tmp_path / "uncached" / "public")

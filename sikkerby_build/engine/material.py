@@ -23,10 +23,11 @@ from typing import Any
 
 import yaml
 
-from .. import urls
+from .. import cachekey, urls
 from ..render.page import Page, RenderResult
 from ..sanitize import tooltip_text
 from ..settings import TOOL_ROOT, Settings
+from . import page_cache
 
 
 class EngineFailed(Exception):
@@ -205,10 +206,13 @@ def build_site(staging: Path, edition: str, site_dir: Path, rendered: RenderResu
     logger.setLevel(logging.WARNING if quiet else logging.INFO)
     warnings = _Collector()
     logger.addHandler(warnings)
+    root = cachekey.cache_root(settings.project)
+    converted = page_cache.RenderedPages(root / "pages" / f"{edition}.json" if root is not None else None, staging / "includes")
     try:
-        with _temporary_files_in(staging / ".engine-tmp"):
+        with _temporary_files_in(staging / ".engine-tmp"), converted.installed():
             config = load_config(config_file=str(config_file))
             build(config)
+        converted.save()  # only after a build that succeeded
     except (Abort, ConfigurationError) as exc:
         raise EngineFailed(engine_failure_message(edition, str(exc), warnings.messages)) from exc
     finally:
