@@ -1,5 +1,5 @@
 """A key of this machine's own for the build's caches (printed PDFs, the audit's clean files,
-share cards), and where the caches are.
+share cards, converted pages), and where the caches are.
 
 A cache entry is trusted only when it carries a valid HMAC-SHA256 made with this key. The key is
 32 random bytes in ``$XDG_CACHE_HOME/sikkerby/cache-key`` (``~/.cache``), mode 0600, outside the
@@ -26,7 +26,7 @@ OFF = {"0", "off", "false", "no", "nej"}
 def cache_root(project: Path) -> Path | None:
     """The build's caches: ``SIKKERBY_CACHE_DIR``, else ``PROJECT/.cache`` (git-ignored), else
     ``$XDG_CACHE_HOME/sikkerby`` when the project folder is not writable; None when
-    ``SIKKERBY_CACHE=off``. Each cache has a folder of its own inside it (pdf, audit, cards)."""
+    ``SIKKERBY_CACHE=off``. Each cache has a folder of its own inside it (pdf, audit, cards, pages)."""
     if os.environ.get("SIKKERBY_CACHE", "").strip().lower() in OFF:
         return None
     if os.environ.get("SIKKERBY_CACHE_DIR"):
@@ -78,6 +78,28 @@ def sign(*parts: bytes) -> str | None:
 def verify(signature: object, *parts: bytes) -> bool:
     expected = sign(*parts)
     return isinstance(signature, str) and expected is not None and hmac.compare_digest(signature, expected)
+
+
+def read_signed(path: Path, *context: bytes) -> bytes | None:
+    """``path``'s bytes when ``path`` with suffix ``.mac`` holds this machine's signature of
+    ``context`` and them (``write_signed``); None otherwise: missing, changed or not signed here."""
+    try:
+        data = path.read_bytes()
+        mac = path.with_suffix(".mac").read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return data if verify(mac, *context, data) else None
+
+
+def write_signed(path: Path, data: bytes, *context: bytes) -> None:
+    """``data`` into ``path`` and its signature beside it (``.mac``). Best effort: a cache that cannot
+    be written (or a machine without a key) only costs time."""
+    mac = sign(*context, data)
+    if mac is None:
+        return
+    with contextlib.suppress(OSError):
+        write_file(path, data)
+        write_file(path.with_suffix(".mac"), mac.encode("ascii"))
 
 
 def file_identity(*paths: Path) -> list[str]:

@@ -220,9 +220,7 @@ def data_date(data_dir: Path) -> dt.datetime:
 
 
 def cache_dir(project: Path) -> Path | None:
-    """Where printed PDFs are kept: ``SIKKERBY_CACHE_DIR``, else ``PROJECT/.cache/pdf`` (git-ignored),
-    else ``$XDG_CACHE_HOME/sikkerby/pdf`` when the project folder is not writable; None when
-    ``SIKKERBY_CACHE=off``."""
+    """Where printed PDFs are kept: ``pdf`` in the build's cache folder (``cachekey.cache_root``)."""
     root = cachekey.cache_root(project)
     return root / "pdf" if root is not None else None
 

@@ -50,12 +50,8 @@ class RenderedPages:
 
     def _load(self) -> dict[str, Any]:
         assert self.path is not None
-        try:
-            raw = self.path.read_bytes()
-            mac = self.path.with_suffix(".mac").read_text(encoding="ascii").strip()
-        except (OSError, UnicodeDecodeError):
-            return {}
-        if not cachekey.verify(mac, FORMAT.encode(), raw):
+        raw = cachekey.read_signed(self.path, FORMAT.encode())
+        if raw is None:
             return {}
         try:
             found = json.loads(raw)
@@ -67,13 +63,7 @@ class RenderedPages:
         """Best effort, after a successful build: a cache that cannot be written only costs time."""
         if self.path is None:
             return
-        raw = json.dumps(self.used, sort_keys=True, ensure_ascii=False).encode()
-        mac = cachekey.sign(FORMAT.encode(), raw)
-        if mac is None:
-            return
-        with contextlib.suppress(OSError):
-            cachekey.write_file(self.path, raw)
-            cachekey.write_file(self.path.with_suffix(".mac"), mac.encode("ascii"))
+        cachekey.write_signed(self.path, json.dumps(self.used, sort_keys=True, ensure_ascii=False).encode(), FORMAT.encode())
 
     # ------------------------------------------------------------------ the key
 

@@ -7,12 +7,13 @@ the font Pillow ships with. The same input gives the same bytes (reproducible bu
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import io
 import json
 from pathlib import Path
+
+from .. import cachekey
 
 WIDTH, HEIGHT = 1200, 630
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
@@ -134,29 +135,17 @@ class CardCache:
     @staticmethod
     @functools.cache
     def _identity() -> str:
-        from .. import cachekey
-
         fonts = [folder / name for folder in FONT_DIRS for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")]
         own = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
         return json.dumps([own, *cachekey.distribution_identity("pillow"), *cachekey.file_identity(*fonts)])
 
     def page_image(self, title: str, result: list[str], edition: str) -> bytes:
-        from .. import cachekey
-
         key = hashlib.sha256(json.dumps([self._identity(), title, result, edition]).encode()).hexdigest()
-        png, mac = self.root / f"{key}.png", self.root / f"{key}.mac"
-        try:
-            data = png.read_bytes()
-            if cachekey.verify(mac.read_text(encoding="ascii").strip(), key.encode(), data):
-                return data
-        except (OSError, UnicodeDecodeError):
-            pass
-        data = page_image(title, result, edition)
-        signature = cachekey.sign(key.encode(), data)
-        if signature is not None:
-            with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
-                cachekey.write_file(png, data)
-                cachekey.write_file(mac, signature.encode("ascii"))
+        png = self.root / f"{key}.png"
+        data = cachekey.read_signed(png, key.encode())
+        if data is None:
+            data = page_image(title, result, edition)
+            cachekey.write_signed(png, data, key.encode())
         return data
 
 
