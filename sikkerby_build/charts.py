@@ -18,7 +18,7 @@ from typing import Any
 import plotly.graph_objects as go
 from markupsafe import Markup, escape
 
-from . import danish
+from . import compute, danish
 from .disclosure import Suppressed
 from .sanitize import spreadsheet_safe
 
@@ -108,7 +108,7 @@ def category_axis(labels: list[str], width: int = 14, **extra: Any) -> dict[str,
     return {"type": "category", "tickmode": "array", "tickvals": labels, "ticktext": wrapped, "tickangle": 0, **extra}
 
 
-def _plotted(value: Any) -> float | None:
+def _plotted(value: float | int | Suppressed | None) -> float | int | None:
     """A suppressed count is a gap in the drawing (its table cell and hover text say "<5")."""
     return None if isinstance(value, Suppressed) else value
 
@@ -128,11 +128,11 @@ def plain(text: Any) -> str:
     return " ".join(unescaped_text(markdown_to_safe_html(text)).split())
 
 
-def measurement_charts(chart_id: str, activity_name: str, year: int, rows: list[dict[str, Any]], source: str) -> list[Chart]:
+def measurement_charts(chart_id: str, activity_name: str, year: int, rows: list[compute.Measurement], source: str) -> list[Chart]:
     """One before/after chart per unit: persons and percentages never share an axis. The unit with
     the most measurements comes first and keeps ``chart_id``; the others get the unit in their id."""
     numeric = [r for r in rows if r.get("value_before") is not None and r.get("value_after") is not None]
-    units: dict[str, list[dict[str, Any]]] = {}
+    units: dict[str, list[compute.Measurement]] = {}
     for r in numeric:
         units.setdefault(r.get("unit") or "", []).append(r)
     ordered = sorted(units.items(), key=lambda kv: -len(kv[1]))  # stable: first seen wins a tie
@@ -153,7 +153,7 @@ def _slug(text: str) -> str:
 
 
 def measurement_chart(
-    chart_id: str, activity_name: str, year: int, rows: list[dict[str, Any]], source: str, unit_in_title: bool = False
+    chart_id: str, activity_name: str, year: int, rows: list[compute.Measurement], source: str, unit_in_title: bool = False
 ) -> Chart | None:
     """Before vs after vs criterion for the measurement rows that have clean numbers (one unit:
     ``measurement_charts`` splits by unit)."""
@@ -164,10 +164,11 @@ def measurement_chart(
     unit = units[0] if len(units) == 1 else ""
     labels = [f"Målepunkt {r['position']}" for r in numeric]
     fig = _Figure()
-    for name, key, colour in (("Før", "value_before", PALETTE["muted"]), ("Efter", "value_after", PALETTE["primary"])):
+    befores, afters = [r["value_before"] for r in numeric], [r["value_after"] for r in numeric]
+    for name, values, colour in (("Før", befores, PALETTE["muted"]), ("Efter", afters, PALETTE["primary"])):
         fig.add_bar(
-            name=name, x=labels, y=[_plotted(r[key]) for r in numeric], marker_color=colour,
-            text=[_said(r[key]) for r in numeric], textposition="none", hovertemplate=f"{name}: %{{text}}<extra></extra>",
+            name=name, x=labels, y=[_plotted(v) for v in values], marker_color=colour,
+            text=[_said(v) for v in values], textposition="none", hovertemplate=f"{name}: %{{text}}<extra></extra>",
         )  # fmt: skip
     crit = [r.get("value_criterion") for r in numeric]
     if any(c is not None for c in crit):
@@ -175,8 +176,8 @@ def measurement_chart(
             name="Succeskriterium", x=labels, y=crit, mode="markers",
             marker=dict(symbol="line-ew-open", size=28, line=dict(width=3, color=PALETTE["target"])),
         )
-    comparable = [r for r in numeric if _plotted(r["value_before"]) is not None and _plotted(r["value_after"]) is not None]
-    improved = sum(1 for r in comparable if r["value_after"] > r["value_before"])
+    comparable = [(b, a) for b, a in zip(map(_plotted, befores), map(_plotted, afters), strict=True) if b is not None and a is not None]
+    improved = sum(1 for before, after in comparable if after > before)
     summary = (
         f"{activity_name} {year}: {len(numeric)} målepunkt{'er' if len(numeric) != 1 else ''} med tal. "
         + "; ".join(
@@ -202,7 +203,7 @@ def measurement_chart(
     )
 
 
-def goal_chart(goal: dict[str, Any], status_label: str) -> Chart:
+def goal_chart(goal: compute.Goal, status_label: str) -> Chart:
     """Baseline and observations per series, the target at the deadline, and the honest gap."""
     fig = _Figure()
     rows: list[list[Any]] = []
@@ -346,11 +347,11 @@ def change_text(before: Any, after: Any) -> str:
     return f"{'–' if before in (None, '') else before} → {'–' if after in (None, '') else after}"
 
 
-def _fulfilment_label(f: Any) -> str:
+def _fulfilment_label(f: compute.Fulfilment | None) -> str:
     return f"{f.met}/{f.total}" if f is not None and f.assessable else "–"
 
 
-def history_chart(activity_id: str, activity_name: str, history: list[Any]) -> Chart | None:
+def history_chart(activity_id: str, activity_name: str, history: list[compute.YearChange]) -> Chart | None:
     """An activity's follow-up years: A1–A4 stacked (the effect score) and the share of criteria met.
 
     ``history`` is ``compute.history(...)``: a list of ``YearChange``. None below two years.
@@ -404,12 +405,12 @@ def history_chart(activity_id: str, activity_name: str, history: list[Any]) -> C
     )  # fmt: skip
 
 
-def years_fulfilment_chart(by_year: dict[int, Any]) -> Chart | None:
+def years_fulfilment_chart(by_year: dict[int, compute.YearFigures]) -> Chart | None:
     """Share of criteria met per follow-up year (``compute.YearFigures``), for the results page."""
     years = [y for y in sorted(by_year) if by_year[y].criteria_total]
     if not years:
         return None
-    shares = [round(by_year[y].share_met * 100, 1) for y in years]
+    shares = [round((by_year[y].share_met or 0) * 100, 1) for y in years]  # criteria_total > 0: a share
     fig = _Figure()
     fig.add_bar(
         name="Opfyldte succeskriterier (%)", x=[str(y) for y in years], y=shares, marker_color=PALETTE["primary"],
@@ -425,9 +426,9 @@ def years_fulfilment_chart(by_year: dict[int, Any]) -> Chart | None:
         summary=summary,
         columns=["År", "Aktiviteter fulgt op", "Opfyldte succeskriterier", "Vurderbare succeskriterier", "Opfyldt (%)", "Median effektscore"],
         rows=[
-            [str(y), by_year[y].followed_up, by_year[y].criteria_met, by_year[y].criteria_total, round(by_year[y].share_met * 100, 1),
+            [str(y), by_year[y].followed_up, by_year[y].criteria_met, by_year[y].criteria_total, share,
              "" if by_year[y].score_median is None else by_year[y].score_median]
-            for y in years
+            for y, share in zip(years, shares, strict=True)
         ],  # fmt: skip
         period=f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0]),
         source="Effektopfølgningerne: målepunkternes egne vurderinger",

@@ -44,16 +44,16 @@ def _json(value: Any) -> Any:
 def scores(model: compute.Model, data: EditionData | None = None) -> list[dict[str, Any]]:
     """One record per follow-up of the model; with ``data``, only the edition's follow-ups."""
     names = {a["id"]: a for a in model.activities}
-    allowed = None if data is None else {(r["activity_id"], r["year"]) for r in data.tables.get("followups", [])}
+    allowed = None if data is None else {(r["activity_id"], r["year"]) for r in data.records.get("followups", [])}
     out = []
     for f in model.followups:
         if allowed is not None and (f["activity_id"], f["year"]) not in allowed:
             continue
-        activity = names.get(f["activity_id"], {})
+        activity = names.get(f["activity_id"])
         out.append(
             {
                 "activity_id": f["activity_id"],
-                "name": activity.get("name"),
+                "name": activity["name"] if activity else None,
                 "year": f["year"],
                 "administration": f["administration"],
                 "prevention_category": f["prevention_category"],
@@ -121,7 +121,7 @@ def readme(
     ``zip_path``: where the zip is served, relative to the site's root.
     """
     d = data.descriptor
-    years = [str(y) for y in model.figures.get("followup_years", [])]
+    years = [str(y) for y in model.figures.followup_years]
     base = (site_url or "").rstrip("/")
     zip_address = f"{base}/{zip_path}" if base else zip_path
     lines = [f"# {d.get('title') or 'Sikker By'}: åbne data", ""]
@@ -146,7 +146,7 @@ def readme(
     lines += ["", "## Hvor tallene kommer fra", "",
               "Tallene er skrevet af fra Københavns Kommunes egne dokumenter; hver række har en kolonne `source`, der siger hvorfra. "
               "Målopfyldelse og effektscore i `scores.json` og i diagrammerne er talt op af sitet ud fra de rækker. Kildedokumenterne:", ""]  # fmt: skip
-    for doc in data.tables.get("documents", []):
+    for doc in data.records.get("documents", []):
         doc_title = doc.get("short_title") or doc.get("title") or doc.get("id")
         year = f", {doc['year']}" if doc.get("year") and str(doc["year"]) not in str(doc_title) else ""
         lines.append(f"- {doc_title} ({doc.get('publisher') or 'udgiver ikke oplyst'}{year})")

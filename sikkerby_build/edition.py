@@ -46,9 +46,9 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import disclosure, matching
+from . import disclosure, matching, records
 from .disclosure import DEFAULT_THRESHOLD, PERSON_UNITS, Suppressed, is_person_unit  # noqa: F401 (re-exported)
-from .load import ContentPage, Dataset, Row
+from .load import ContentPage, Dataset, Row, as_records
 from .problems import Problem
 
 EDITIONS = ("public", "internal")
@@ -75,6 +75,10 @@ class EditionData:
     @property
     def is_public(self) -> bool:
         return self.edition == "public"
+
+    @property
+    def records(self) -> records.Tables:
+        return as_records(self.tables)
 
 
 # ---------------------------------------------------------------- audience cascade

@@ -1,18 +1,16 @@
 """City key figures: quarterly crime figures, the safety index (Tryghedsindeks) and districts.
 
-Pure functions, no I/O, no labels or CSS. Entry point for the pipeline: ``attach(model, tables)``,
-called at the end of ``compute.build_model``; it adds to the model
+Pure functions, no I/O, no labels or CSS. ``compute.build_model`` calls them for
 
-- ``figures["key_figures"]``: a ``KeyFigures`` (year-to-date comparisons, safety-index counts,
-  the goal measured on them, the top-25 list when the edition has it);
-- ``figures["district_vocabulary"]``: the city districts in page order (``Hele byen`` last);
-- per activity ``district_ids`` (city districts it works in, from ``district_wordings``) and
-  ``citywide`` (it covers the whole city), and ``district_wordings_unmapped`` (source wordings
-  that name no district, e.g. "Udsatte byområder");
-- computed observations: the number of safety-index areas with marked or intensified need per
-  year for the goal defined on it (the goal whose ``measure`` names the Tryghedsindeks), and the
-  yearly number of reports of the five crime types for the indicator on reports; goal and
-  indicator progress are recomputed with ``progress.goal_progress``.
+- ``key_figures(tables)``: a ``KeyFigures`` (year-to-date comparisons, safety-index counts,
+  the goal measured on them, the top-25 list when the edition has it), ``figures.key_figures``;
+- ``activity_districts``: per activity the city districts it works in (from ``district_wordings``),
+  whether it covers the whole city, and the source wordings that name no district (e.g.
+  "Udsatte byområder");
+- computed observations (``Observation`` rows): the number of safety-index areas with marked or
+  intensified need per year for the goal defined on it (the goal whose ``measure`` names the
+  Tryghedsindeks, ``safety_observations``), and the yearly number of reports of the five crime
+  types for the indicator on reports (``report_observations``).
 
 Seed 000, "Nøgletal for kriminalitet i København": the figures cover the year from 1 January to
 date, and reports and charges are compared with the same period of the previous year. A CSV row
@@ -28,14 +26,20 @@ exact numbers.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
-from . import disclosure, progress
+from . import disclosure, records
 from .disclosure import Suppressed
 
-Row = dict[str, Any]
+Row = Mapping[str, Any]  # a row of one of the crime resources (several have the fields read here)
+
+
+class Observation(records.ObservationsRow, total=False):
+    """An observation row; ``computed`` (set only then) when the build counted it from the key figures."""
+
+    computed: bool
 Count = disclosure.Count
 
 CITYWIDE = "hele-byen"
@@ -122,7 +126,7 @@ def year_to_date(
 
 
 def compare(
-    rows: list[Row],
+    rows: Sequence[Row],
     key: Callable[[Row], str],
     order: Iterable[str] = (),
     period: tuple[int, int] | None = None,
@@ -182,7 +186,7 @@ def next_period(period: tuple[int, int] | None) -> tuple[int, int] | None:
 # ---------------------------------------------------------------- charges (persons)
 
 
-def city_charges(rows: list[Row], threshold: int = disclosure.DEFAULT_THRESHOLD) -> tuple[list[Row], list[tuple[int, int, str]]]:
+def city_charges(rows: Sequence[Row], threshold: int = disclosure.DEFAULT_THRESHOLD) -> tuple[list[Row], list[tuple[int, int, str]]]:
     """One row per (year, quarter, age group) for the whole city.
 
     Where the package has district rows for a period and age group, the city figure is their
@@ -193,7 +197,8 @@ def city_charges(rows: list[Row], threshold: int = disclosure.DEFAULT_THRESHOLD)
     grouped: dict[tuple[int, int, str], list[Row]] = defaultdict(list)
     for r in rows:
         grouped[(r["year"], r["quarter"], r["age_group"])].append(r)
-    out, conflicts = [], []
+    out: list[Row] = []
+    conflicts = []
     for key, rs in sorted(grouped.items()):
         districts = [r for r in rs if r["district_id"] != CITYWIDE]
         if districts and len(districts) < len(rs):
@@ -405,7 +410,7 @@ def _sources(rows: Iterable[Row]) -> list[str]:
     return sorted({r["source"] for r in rows if r.get("source")})
 
 
-def _city_reports(reports: list[Row]) -> list[Row]:
+def _city_reports(reports: Sequence[Row]) -> list[Row]:
     """Reports of the five types for the whole city: the city rows, or the sum of the districts'
     rows for a (year, quarter, type) that has no city row."""
     city = [r for r in reports if r["district_id"] == CITYWIDE]
@@ -418,9 +423,14 @@ def _city_reports(reports: list[Row]) -> list[Row]:
     return city + [{"year": y, "quarter": q, "crime_type": t, "district_id": CITYWIDE, "count": c} for (y, q, t), c in summed.items()]
 
 
-def key_figures(tables: dict[str, list[Row]], threshold: int = disclosure.DEFAULT_THRESHOLD) -> KeyFigures:
+def five_crime_type_reports(crime: Iterable[records.CrimeReportsRow]) -> list[records.CrimeReportsRow]:
+    """The rows of reports (not cases) of the five crime types the key figures follow."""
+    return [r for r in crime if r["measure"] == REPORTS and r["crime_type"] in CRIME_TYPES]
+
+
+def key_figures(tables: records.Tables, threshold: int = disclosure.DEFAULT_THRESHOLD) -> KeyFigures:
     crime = tables.get("crime_reports", [])
-    reports = [r for r in crime if r["measure"] == REPORTS and r["crime_type"] in CRIME_TYPES]
+    reports = five_crime_type_reports(crime)
     incidents = [r for r in crime if r["measure"] == INCIDENTS]
     charges, conflicts = city_charges(tables.get("crime_charges", []), threshold)
     latest = latest_period(crime + charges)
@@ -461,7 +471,7 @@ def key_figures(tables: dict[str, list[Row]], threshold: int = disclosure.DEFAUL
 # ---------------------------------------------------------------- observations fed to goals
 
 
-def safety_observations(goal: Row, safety: SafetyGoal) -> list[Row]:
+def safety_observations(goal: Row, safety: SafetyGoal) -> list[Observation]:
     """Observation rows for the years counted from the safety index (stated years are already there)."""
     return [
         {
@@ -482,9 +492,9 @@ def safety_observations(goal: Row, safety: SafetyGoal) -> list[Row]:
     ]
 
 
-def report_observations(indicator: Row, reports: list[Row]) -> list[Row]:
+def report_observations(indicator: Row, reports: Sequence[Row]) -> list[Observation]:
     """Yearly reports of the five crime types for the whole city, for every complete year."""
-    out = []
+    out: list[Observation] = []
     for year, rows in full_years(_city_reports(reports)).items():
         out.append(
             {
@@ -502,62 +512,3 @@ def report_observations(indicator: Row, reports: list[Row]) -> list[Row]:
             }
         )
     return out
-
-
-def _progress(
-    points_rows: list[Row], target: float | None, deadline: int | None, direction: str, primary: str | None = None
-) -> tuple[str | None, progress.Progress]:
-    primary = primary or (points_rows[0]["series"] if points_rows else None)
-    points = [(o["year"], o["value"]) for o in points_rows if o["series"] == primary]
-    return primary, progress.goal_progress(points, target, deadline, direction)
-
-
-class ComputedModel(Protocol):
-    """What ``attach`` reads and extends of ``compute.Model`` (compute calls this module, so this
-    module names the parts it needs instead of importing compute)."""
-
-    @property
-    def activities(self) -> list[Row]: ...
-    @property
-    def indicators(self) -> list[Row]: ...
-    @property
-    def goals(self) -> list[Row]: ...
-    @property
-    def figures(self) -> dict[str, Any]: ...
-
-
-M = TypeVar("M", bound=ComputedModel)
-
-
-def attach(model: M, tables: dict[str, list[Row]]) -> M:
-    """Add districts, key figures and the computed observations to a model (see module doc)."""
-    districts = sorted(tables.get("districts", []), key=lambda d: d["number"])
-    order = {d["id"]: d["number"] for d in districts}
-    mapping = wording_map(tables.get("district_wordings", []))
-    unmapped: dict[str, list[str]] = defaultdict(list)
-    for a in model.activities:
-        a["district_ids"], a["citywide"], missing = activity_districts(a.get("districts", []), mapping, order)
-        for w in missing:
-            unmapped[w].append(a["id"])
-    kf = key_figures(tables)
-    model.figures["key_figures"] = kf
-    model.figures["district_vocabulary"] = districts
-    model.figures["district_wordings_unmapped"] = dict(unmapped)
-
-    reports = [r for r in tables.get("crime_reports", []) if r["measure"] == REPORTS and r["crime_type"] in CRIME_TYPES]
-    for ind in model.indicators:
-        if is_reports_indicator(ind):
-            extra = [o for o in report_observations(ind, reports) if o["year"] not in {x["year"] for x in ind["observations"]}]
-            if extra:
-                ind["observations"] = sorted(ind["observations"] + extra, key=lambda o: o["year"])
-                _, ind["progress"] = _progress(ind["observations"], None, None, ind["direction"])
-    for g in model.goals:
-        if is_safety_goal(g) and kf.safety is not None and kf.safety.goal_id == g["id"]:
-            extra = safety_observations(g, kf.safety)
-            if extra:
-                g["observations"] = sorted(g["observations"] + extra, key=lambda o: (o["year"], o["series"]))
-                g["series"] = sorted({o["series"] for o in g["observations"]})
-                g["primary_series"], g["progress"] = _progress(
-                    g["observations"], g.get("target_value"), g.get("deadline_year"), g["direction"], g.get("primary_series")
-                )
-    return model

@@ -79,14 +79,14 @@ def _year_values(y: compute.YearFigures) -> dict[str, Any]:
 def values(model: compute.Model) -> dict[str, Any]:
     """``figures`` as editors use it: flat names are the latest year; ``seneste``; ``aar[YYYY]``."""
     f = model.figures
-    latest = _year_values(f["latest"])
+    latest = _year_values(f.latest)
     return {
-        "aktiviteter": f["activities"],
-        "effektmaal": f["goals"],
-        "indikatorer": f["indicators"],
+        "aktiviteter": f.activities,
+        "effektmaal": f.goals,
+        "indikatorer": f.indicators,
         **latest,
         "seneste": latest,
-        "aar": {year: _year_values(y) for year, y in f["by_year"].items()},
+        "aar": {year: _year_values(y) for year, y in f.by_year.items()},
     }
 
 
@@ -96,7 +96,7 @@ def check_page(page: ContentPage, model: compute.Model, file_prefix: str = "cont
     file = f"{file_prefix}{page.path}"
     opted_in = bool(page.meta.get("render_macros"))
     names = {f.name for f in CATALOGUE}
-    years = set(model.figures["by_year"])
+    years = set(model.figures.by_year)
     offset = (getattr(page, "body_line", 1) or 1) - 1
     for match in _EXPRESSION.finditer(page.body):
         line = page.body.count("\n", 0, match.start()) + 1 + offset

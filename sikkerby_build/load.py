@@ -43,12 +43,12 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import yaml
 
-from . import danish
+from . import danish, records
 from .problems import Problem, Report, ValidationFailed
 from .textchecks import character_problem, nesting_problem
 
@@ -77,6 +77,19 @@ class Dataset:
 
     def table(self, name: str) -> list[Row]:
         return self.tables.get(name, [])
+
+    @property
+    def records(self) -> records.Tables:
+        return as_records(self.tables)
+
+
+def as_records(tables: dict[str, list[Row]]) -> records.Tables:
+    """The tables as the typed rows generated from the schema (``records.py``).
+
+    Load builds every row from the schema's fields, and the edition stage only removes rows and
+    internal fields and suppresses counts; tests/test_records.py holds the rows of both editions
+    to the classes, key by key and value by value, so this is the one place the types are asserted."""
+    return cast(records.Tables, tables)
 
 
 @dataclass

@@ -96,7 +96,7 @@ def stage(
     dataset, pages = loaded or (load_data(config.data_dir), load_content(config.content_dir).checked())
     data = edition.select(dataset, pages, edition_name, config.threshold)
     municipal.apply_licence(data.descriptor, municipal.load(config.content_dir))  # none until decided
-    model = compute.build_model(data.tables)
+    model = compute.build_model(data.records)
     result = render.render(data, model, staging, report.warnings, config, engine.adapt_meta)
     return data, result
 

@@ -6,6 +6,8 @@ package's schema; do not edit by hand (tests/test_records.py fails while they di
 
 from typing import NotRequired, TypedDict  # no postponed annotations: NotRequired must be seen at run time
 
+from .disclosure import Suppressed  # a count of persons below the threshold, in the public edition
+
 
 class AdministrationsRow(TypedDict):
     """Forvaltninger (``administrations.csv``)."""
@@ -329,11 +331,11 @@ class FollowupsRow(TypedDict):
     """Årligt budget i kr., når teksten angiver ét klart beløb."""
     districts_text: str | None
     """Geografiske områder som i rapporten."""
-    participants: int | None
+    participants: int | Suppressed | None
     """Antal personer, der deltager i indsatsen (dens målgruppe), når rapporten angiver ét antal. Medarbejdere, som indsatsen har uddannet, tælles ikke her; de står i participants_text."""
     participants_text: str | None
     """Deltagere eller brugere, som rapporten formulerer dem (fx '126 unge i individuelle eller gruppe forløb')."""
-    courses: int | None
+    courses: int | Suppressed | None
     """Antal forløb i året, når rapporten tæller forløb og ikke personer (én borger kan have flere forløb); ikke et antal personer."""
     criteria_met: int | None
     """Som rapporteret: opfyldte succeskriterier (a i a/b), som kilden selv angiver dem. Målopfyldelsen beregnes ud fra målepunkterne (measurements.met); feltet udfyldes kun, hvor kilden angiver et tal, der afviger (Effektopfølgning 2019), eller hvor der ingen målepunkter er. Ellers tomt; tom også når ikke vurderbar."""
@@ -384,9 +386,9 @@ class MeasurementsRow(TypedDict):
     """Kort begrundelse for læsningen af 'met'."""
     note: str | None
     """Redaktionel bemærkning om transskriptionen af rækken, fx en tvetydig celle i kilden; vises sammen med rækken."""
-    value_before: float | int | None
+    value_before: float | int | Suppressed | None
     """Førmåling som tal, når kilden giver ét klart tal; tallet står kun her (ret det her, så følger side og diagram med)."""
-    value_after: float | int | None
+    value_after: float | int | Suppressed | None
     """Eftermåling som tal, når kilden giver ét klart tal; tallet står kun her (ret det her, så følger side og diagram med)."""
     value_criterion: float | int | None
     """Succeskriterium som tal, når kilden giver ét klart tal; tallet står kun her."""
@@ -562,7 +564,7 @@ class CrimeChargesRow(TypedDict):
     """Aldersgruppe."""
     district_id: str
     """Bydel fra districts ('hele-byen' for hele kommunen)."""
-    count: int
+    count: int | Suppressed
     """Antal sigtelser i kvartalet (personer)."""
     source: str
     """Kilde: dokumentets id fra documents (fx '003') efterfulgt af afsnit, flere kilder adskilt af '; '. Læsere ser kilden som en kildehenvisning med dokumentets titel (sikkerby_build/citations.py)."""

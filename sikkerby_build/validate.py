@@ -894,8 +894,8 @@ def quality_warnings(dataset: Dataset, line_map: LineMap | None = None) -> list[
     warnings: list[Problem] = []
     names = {a["id"]: a["name"] for a in dataset.table("activities")}
     lines = _row_lookup(dataset, "followups", ("activity_id", "year"), line_map)
-    rows_by_followup = compute.group_measurements(dataset.table("measurements"))
-    scores_by_followup = compute.group_scores(dataset.table("effect_scores"))
+    rows_by_followup = compute.group_measurements(dataset.records.get("measurements", []))
+    scores_by_followup = compute.group_scores(dataset.records.get("effect_scores", []))
     for row in dataset.table("followups"):
         key = (row["activity_id"], row["year"])
         who = f"{names.get(row['activity_id'], row['activity_id'])} {row['year']}"
@@ -964,7 +964,7 @@ def revalidate_content(previous: Report, data_dir: Path, content_dir: Path) -> R
     report.extend(content.problems)
     dataset = load_data(Path(data_dir))
     report.extend(_content_rules(dataset, content.pages))
-    report.extend(live_figures.check_pages(content.pages, compute.build_model(dataset.tables)))
+    report.extend(live_figures.check_pages(content.pages, compute.build_model(dataset.records)))
     report.extend(municipal.check(content_dir))
     return report
 
@@ -1020,7 +1020,7 @@ def check_project(data_dir: Path, content_dir: Path | None = None) -> Checked:
         report.extend(content.problems)
         if dataset is not None:
             report.extend(_content_rules(dataset, content.pages))
-            report.extend(live_figures.check_pages(content.pages, compute.build_model(dataset.tables)))
+            report.extend(live_figures.check_pages(content.pages, compute.build_model(dataset.records)))
             if report.ok:
                 report.extend(pasted_secrets(dataset, content.pages))
         report.extend(_news_rules(content.pages))

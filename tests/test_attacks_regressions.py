@@ -281,7 +281,7 @@ def test_no_chart_toolbar_in_the_browser(public_url: str, browser):
 
 # ------------------------------------------------------------------ 10. template code in editorial pages
 
-MODEL = SimpleNamespace(figures={"by_year": {}})
+MODEL = SimpleNamespace(figures=SimpleNamespace(by_year={}))
 
 
 def test_template_code_in_front_matter_title_is_a_located_error():

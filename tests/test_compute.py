@@ -153,8 +153,8 @@ def test_summaries_by_category(model):
 
 
 def test_headline_figures(model):
-    latest = model.figures["latest"]
+    latest = model.figures.latest
     assert (latest.year, latest.followed_up, latest.scored, latest.measurements) == (2019, 23, 14, 100)
     assert (latest.criteria_met, latest.criteria_total) == (67, 89)  # from the measurement rows
-    assert model.figures["activities"] >= 50
-    assert model.figures["goals"] == 4
+    assert model.figures.activities >= 50
+    assert model.figures.goals == 4

@@ -69,7 +69,7 @@ def test_district_filter_includes_city_wide_activities(model):
 
 
 def test_unnamed_disadvantaged_areas_stay_unplaced(model):
-    unmapped = model.figures["district_wordings_unmapped"]
+    unmapped = model.figures.district_wordings_unmapped
     assert "Udsatte byområder" in unmapped and "fritidsguiderne" in unmapped["Udsatte byområder"]
     fritid = next(a for a in model.activities if a["id"] == "fritidsguiderne")
     assert fritid["district_ids"] == [] and not fritid["citywide"]

@@ -119,7 +119,7 @@ def test_settings_once_set_reach_the_pages_and_the_descriptor(tmp_path):
 
 
 def test_the_reports_own_lines_and_the_sites_reading_are_two_figures(model):
-    y = model.figures["by_year"][2019]
+    y = model.figures.by_year[2019]
     # 003: the a/b lines "Opfyldelse af succeskriterier" of the 19 follow-ups that state one sum to 69/85
     assert (y.reported_met, y.reported_total, y.reported_followups) == (69, 85, 19)
     assert (y.criteria_met, y.criteria_total) == (67, 89)  # the site's reading of the 100 measurement rows

@@ -59,7 +59,7 @@ def example() -> compute.Model:
 
 
 def test_figures_per_year_by_hand(example):
-    by_year = example.figures["by_year"]
+    by_year = example.figures.by_year
     assert sorted(by_year) == [2019, 2020]
     y2019, y2020 = by_year[2019], by_year[2020]
     # 2019: a (11/11 from the rows, not the report's 10/11) and b (1/2): 12 of 13; scores 20 and 10
@@ -69,7 +69,7 @@ def test_figures_per_year_by_hand(example):
     # 2020: a (9/12) and c (nothing assessable): 9 of 12; one score, 18
     assert (y2020.followed_up, y2020.scored, y2020.criteria_met, y2020.criteria_total) == (2, 1, 9, 12)
     assert y2020.score_median == 18
-    assert example.figures["latest"] is y2020
+    assert example.figures.latest is y2020
 
 
 def test_history_of_one_activity_by_hand(example):
@@ -322,11 +322,11 @@ def test_figures_of_2020_count_the_three_activities(data_copy):
     from sikkerby_build.load import load_data
 
     model = compute.build_model(load_data(data_copy).tables)
-    y2020 = model.figures["by_year"][2020]
+    y2020 = model.figures.by_year[2020]
     assert y2020.followed_up == 3 and y2020.scored == 3
     assert (y2020.criteria_met, y2020.criteria_total) == (sum(n - 1 for n, _ in made.values()), sum(n for n, _ in made.values()))
     assert y2020.score_median == 14
-    assert model.figures["latest"].year == 2020
+    assert model.figures.latest.year == 2020
 
 
 @pytest.mark.slow

@@ -99,7 +99,7 @@ def test_report_pdf_lists_every_followup_under_its_group_with_its_score(printed:
     }
     names = {a["id"]: a["name"] for a in model.activities}
     followups = [f for f in model.followups if f["year"] == YEAR]
-    assert len(followups) == model.figures["by_year"][YEAR].followed_up
+    assert len(followups) == model.figures.by_year[YEAR].followed_up
     body = _text(printed["public"] / urls.report_pdf(YEAR), first=2)  # after the contents page
     starts = {c: body.find(label) for c, label in labels.items()}
     assert all(i >= 0 for i in starts.values()), starts

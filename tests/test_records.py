@@ -70,3 +70,66 @@ def test_rows_of_both_editions_fit_their_classes():
                 assert cls.__required_keys__ <= set(row) <= cls.__required_keys__ | cls.__optional_keys__, name
                 if name_of_edition == "public":
                     assert not set(row) & cls.__optional_keys__, name
+
+
+def _allowed_types(hint: object) -> tuple[type, ...]:
+    return tuple(t for t in (typing.get_args(hint) or (hint,)) if isinstance(t, type))
+
+
+def test_values_of_both_editions_fit_their_classes():
+    """Value by value: a public count of persons may be ``Suppressed`` (its field says so), and
+    nothing else may be of a type its class does not name."""
+    from sikkerby_build import edition
+
+    dataset = load.load_data(ROOT / "data")
+    dataset.tables["followups"][0]["participants"] = 3  # a small count of persons, to be suppressed
+    suppressed = 0
+    for name_of_edition in ("public", "internal"):
+        selected = edition.select(dataset, [], name_of_edition)
+        for name, rows in selected.tables.items():
+            hints = typing.get_type_hints(getattr(records, schema_records.class_name(name)))
+            for row in rows:
+                for key, value in row.items():
+                    allowed = _allowed_types(hints[key])
+                    assert isinstance(value, allowed), f"{name_of_edition} {name}.{key}: {value!r} is not {hints[key]}"
+                    suppressed += isinstance(value, edition.Suppressed)
+    assert suppressed == 1, "the public edition suppresses the planted count, and only in one edition"
+
+
+def _keys_fit(rows: list, cls: type, what: str) -> None:
+    required, optional = cls.__required_keys__, cls.__optional_keys__
+    assert rows, what
+    for row in rows:
+        assert required <= set(row) <= required | optional, (what, sorted(set(row) ^ required))
+
+
+def test_computed_rows_have_the_keys_compute_declares():
+    """compute's TypedDicts (what a type checker trusts) are what build_model returns, in both
+    editions: every key of the class is there, and no key the class does not name."""
+    from sikkerby_build import compute, edition, keyfigures
+    from sikkerby_build.render.contexts import FollowupWithCharts
+
+    dataset = load.load_data(ROOT / "data")
+    for name_of_edition in ("public", "internal"):
+        model = compute.build_model(edition.select(dataset, [], name_of_edition).records)
+        followups = [f for a in model.activities for f in a["followups"]]
+        _keys_fit(model.activities, compute.Activity, "activities")
+        _keys_fit(followups, compute.Followup, "followups")
+        _keys_fit([m for f in followups for m in f["measurements"]], compute.Measurement, "measurements")
+        _keys_fit([b for f in followups for b in f["bars"]], compute.ScoreBar, "bars")
+        _keys_fit(model.goals, compute.Goal, "goals")
+        _keys_fit(model.indicators, compute.Indicator, "indicators")
+        _keys_fit([o for g in model.goals for o in g["observations"]], keyfigures.Observation, "observations")
+        assert FollowupWithCharts.__required_keys__ == compute.Followup.__required_keys__ | {"charts"}
+
+
+def test_the_key_check_finds_a_key_compute_does_not_declare():
+    from sikkerby_build import compute
+
+    model = compute.build_model(load.load_data(ROOT / "data").records)
+    planted = [{**model.activities[0], "undeclared": 1}]
+    try:
+        _keys_fit(planted, compute.Activity, "activities")
+    except AssertionError:
+        return
+    raise AssertionError("an undeclared key went unnoticed")

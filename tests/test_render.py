@@ -41,9 +41,9 @@ def test_every_generated_page_is_written_at_the_address_urls_gives(tiny, tmp_pat
         assert urls.activity(activity["id"]) in result.pages
         text = (docs / urls.activity(activity["id"])).read_text(encoding="utf-8")
         assert text.startswith("---\n") and "title: Syntetisk" in text
-    for year in model.figures["followup_years"]:
+    for year in model.figures.followup_years:
         assert urls.annual_report(year) in result.pages
-    assert result.report_years == model.figures["followup_years"] and len(result.report_years) == 2
+    assert result.report_years == model.figures.followup_years and len(result.report_years) == 2
     assert urls.DATA_QUALITY not in result.pages  # internal page, public edition
     assert all((docs / page).is_file() for page in result.pages)
 

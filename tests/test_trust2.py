@@ -464,7 +464,7 @@ def test_no_published_total_of_the_synthetic_package_reveals_a_hidden_part(tmp_p
         any(r["count"] == "<5" for r in rows)
         and recoverable(rows, "count", ["district_id", "age_group", "quarter", "year"], {"hele-byen"}) == []
     )
-    kf = compute.build_model(data.tables).figures["key_figures"]
+    kf = compute.build_model(data.tables).figures.key_figures
     checked = 0
     for comparison in [kf.charges_by_age]:
         for side in ("current", "previous"):

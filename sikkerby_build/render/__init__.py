@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from .. import cachekey, compute, downloads, live_figures, municipal, urls
+from .. import cachekey, compute, downloads, live_figures, municipal, records, urls
 from ..edition import EditionData
 from ..problems import Problem
 from ..sanitize import attribute_text, markdown_to_safe_html, unescaped_text
@@ -49,13 +49,13 @@ def render(
     env = jinja.environment(settings.templates)
     site.labels = env.globals["labels"]  # type: ignore[assignment]  # jinja2 infers Environment.globals as dict[str, object]
     writer = Writer(staging / "docs")
-    result = RenderResult(report_years=list(model.figures["followup_years"]))
+    result = RenderResult(report_years=list(model.figures.followup_years))
     pages = [page for generate in GENERATORS for page in generate(site)]  # every context first, then write
     base = site.base_context(pdfs=settings.pdfs, municipal=municipal.as_context(municipal.load(settings.content_dir))).variables()
     placed: list[tuple[Any, str]] = []  # (chart, page path) for embeds and the zip
     caches = cachekey.cache_root(settings.project)
     cards = card.CardCache(caches / "cards") if caches is not None else None
-    with jinja.bound_documents(data.tables.get("documents", [])):  # the templates' |cite filter
+    with jinja.bound_documents(data.records.get("documents", [])):  # the templates' |cite filter
         for page in pages:
             meta = page.meta
             if page.card is not None:
@@ -73,7 +73,7 @@ def render(
     writer.keep(_write_zip(writer.docs, package, placed, data, model, settings.site_url))
     writer.keep(writer.write(urls.PLOTLY_BUNDLE, plotly_bundle(settings.plotly_bundle)))
     writer.write(urls.NEWS_FEED, news.feed(site, settings.site_url))
-    for address, html in redirect_pages(data.tables.get("activity_aliases", []), model, settings.site_url):
+    for address, html in redirect_pages(data.records.get("activity_aliases", []), model, settings.site_url):
         writer.write(address, html)
     writer.keep(card.write(writer.docs / urls.SHARE_IMAGE, data.edition))
     writer.remove_stale()
@@ -98,7 +98,7 @@ REDIRECT_HTML = """<!doctype html>
 """
 
 
-def redirect_pages(aliases: list[dict[str, Any]], model: compute.Model, site_url: str | None) -> list[tuple[str, str]]:
+def redirect_pages(aliases: list[records.ActivityAliasesRow], model: compute.Model, site_url: str | None) -> list[tuple[str, str]]:
     """A static page at every old activity address (``activity_aliases``) that sends the reader on.
 
     HTML meta refresh and a canonical link, no script. Only aliases of activities in this
@@ -201,7 +201,7 @@ _WORDS = re.compile(r"[^\W_]+")
 TOOLTIP_LIMIT = 250
 
 
-def tooltip(entry: dict[str, Any], short: dict[str, str]) -> str:
+def tooltip(entry: records.GlossaryRow, short: dict[str, str]) -> str:
     """A glossary term's tooltip: its short explanation (templates' labels.yml) or the whole
     sentences of its definition that fit in ``TOOLTIP_LIMIT`` characters; never cut mid-word."""
     if entry.get("id") in short:
@@ -210,7 +210,7 @@ def tooltip(entry: dict[str, Any], short: dict[str, str]) -> str:
     return text.first_sentences(definition, TOOLTIP_LIMIT)
 
 
-def abbreviations(glossary: list[dict[str, Any]], short: dict[str, str] | None = None, staged: str | None = None) -> list[Abbreviation]:
+def abbreviations(glossary: list[records.GlossaryRow], short: dict[str, str] | None = None, staged: str | None = None) -> list[Abbreviation]:
     """Glossary terms and aliases with a short plain-text explanation, for tooltips.
 
     Each term is also recognised in any case and its regular inflections (``term_forms``).

@@ -8,8 +8,10 @@ the three together: every variable a template reads is a field of its context (o
 context), every field is read by the template, and every field is documented. A template that
 needs a new value gets a new field here, never an untyped key.
 
-Rows of the data package and the computed model are plain mappings (``Row``); their columns are
-the data contract (``data/datapackage.json``, typed in ``records.py``) plus what compute adds.
+Rows are typed: a data package row is its generated class (``records.py``, from
+``data/datapackage.json``), a computed one is compute's (``compute.Activity``, ``compute.Followup``,
+``compute.Goal`` …: the resource's row plus what compute adds). ``Row`` is left for the few
+mappings a page generator builds for one template.
 """
 
 from __future__ import annotations
@@ -18,12 +20,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
+from .. import compute, records
 from ..charts import Chart
 from ..keyfigures import KeyFigures
 from ..load import ContentPage
 from ..problems import Problem
 
 Row = Mapping[str, Any]
+
+
+class FollowupWithCharts(compute.Followup):
+    """A follow-up as its activity page shows it: with the charts of its measurement rows."""
+
+    charts: list[Chart]
 
 
 @dataclass(frozen=True)
@@ -52,13 +61,13 @@ class BaseContext(PageContext):
 
     edition: str
     internal: bool
-    figures: Mapping[str, Any]
-    focus_areas: Mapping[str, Row]
-    principles: Mapping[str, Row]
-    administrations: Mapping[str, Row]
+    figures: compute.Figures
+    focus_areas: Mapping[str, records.FocusAreasRow]
+    principles: Mapping[str, records.PrinciplesRow]
+    administrations: Mapping[str, records.AdministrationsRow]
     criterion_names: Mapping[str, str]
     threshold: int
-    periods_by_id: Mapping[str, Row]
+    periods_by_id: Mapping[str, records.PeriodsRow]
     data_updated: str | None
     currency: Mapping[str, Row]
     pdfs: bool
@@ -82,14 +91,14 @@ class ActivityContext(PageContext):
     """
 
     template: ClassVar[str] = "activity.md.j2"
-    a: Row
-    followups: Sequence[Row]
-    goals: Sequence[Row]
+    a: compute.Activity
+    followups: Sequence[FollowupWithCharts]
+    goals: Sequence[compute.Goal]
     stories: Sequence[Row]
     quality: list[Problem]
     search_forms: list[str]
     history: Row | None
-    overview: Sequence[Row]
+    overview: Sequence[records.OverviewRowsRow]
     target_group_excerpt: int | None
     brief: Mapping[str, str]
 
@@ -104,7 +113,7 @@ class ExplorerContext(PageContext):
     """
 
     template: ClassVar[str] = "explorer.md.j2"
-    activities: Sequence[Row]
+    activities: Sequence[compute.Activity]
     options: Mapping[str, list[str]]
     explorer_years: list[int]
     explorer_rows: Mapping[str, Row]
@@ -119,8 +128,8 @@ class FactsheetContext(PageContext):
     """
 
     template: ClassVar[str] = "factsheet.md.j2"
-    a: Row
-    latest: Row | None
+    a: compute.Activity
+    latest: compute.Followup | None
     text: str
     category: str
 
@@ -154,11 +163,11 @@ class DistrictContext(PageContext):
     """
 
     template: ClassVar[str] = "district.md.j2"
-    d: Row
-    local: Sequence[Row]
-    citywide: Sequence[Row]
-    also_local: Sequence[Row]
-    reaching: Sequence[Row]
+    d: records.DistrictsRow
+    local: Sequence[compute.Activity]
+    citywide: Sequence[compute.Activity]
+    also_local: Sequence[compute.Activity]
+    reaching: Sequence[compute.Activity]
     wordings: Sequence[Row]
     areas: Sequence[Row]
     years: list[int]
@@ -220,12 +229,12 @@ class SafetyIndexContext(PageContext):
 
     template: ClassVar[str] = "safety_index.md.j2"
     safety: Any
-    goal: Row | None
+    goal: compute.Goal | None
     chart: Chart | None
     areas: Sequence[Row]
     years: list[int]
     district_names: Mapping[str, str]
-    glossary: Mapping[str, Row]
+    glossary: Mapping[str, records.GlossaryRow]
 
 
 # ------------------------------------------------------------------ programme and goals
@@ -236,7 +245,7 @@ class GoalContext(PageContext):
     """An effect goal's page: ``g`` the goal (with its progress); ``chart`` its progress chart."""
 
     template: ClassVar[str] = "goal.md.j2"
-    g: Row
+    g: compute.Goal
     chart: Chart
 
 
@@ -245,7 +254,7 @@ class GoalsContext(PageContext):
     """The effect goals' overview: ``goals`` every goal."""
 
     template: ClassVar[str] = "goals.md.j2"
-    goals: Sequence[Row]
+    goals: Sequence[compute.Goal]
 
 
 @dataclass(frozen=True)
@@ -254,9 +263,9 @@ class FocusAreaContext(PageContext):
     the activities in it; ``stories`` links to its stories."""
 
     template: ClassVar[str] = "focus_area.md.j2"
-    fa: Row
-    goals: Sequence[Row]
-    activities: Sequence[Row]
+    fa: records.FocusAreasRow
+    goals: Sequence[compute.Goal]
+    activities: Sequence[compute.Activity]
     stories: Sequence[Row]
 
 
@@ -265,8 +274,8 @@ class PrincipleContext(PageContext):
     """A principle's page: ``p`` the principle; ``activities`` the activities that follow it."""
 
     template: ClassVar[str] = "principle.md.j2"
-    p: Row
-    activities: Sequence[Row]
+    p: records.PrinciplesRow
+    activities: Sequence[compute.Activity]
 
 
 @dataclass(frozen=True)
@@ -275,8 +284,8 @@ class ProgrammeContext(PageContext):
     definitions."""
 
     template: ClassVar[str] = "programme.md.j2"
-    goals: Sequence[Row]
-    key_figures: Sequence[Row]
+    goals: Sequence[compute.Goal]
+    key_figures: Sequence[records.KeyFiguresRow]
 
 
 @dataclass(frozen=True)
@@ -286,8 +295,8 @@ class StoryContext(PageContext):
 
     template: ClassVar[str] = "story.md.j2"
     s: ContentPage
-    activities: Sequence[Row]
-    fa: Row | None
+    activities: Sequence[compute.Activity]
+    fa: records.FocusAreasRow | None
 
 
 @dataclass(frozen=True)
@@ -329,7 +338,7 @@ class AnnualReportContext(PageContext):
     year: int
     groups: Sequence[tuple[str, Any, Sequence[Row]]]
     names: Mapping[str, str]
-    followups: Sequence[Row]
+    followups: Sequence[compute.Followup]
 
 
 @dataclass(frozen=True)
@@ -348,7 +357,7 @@ class StatusContext(PageContext):
     administration and a last row for all."""
 
     template: ClassVar[str] = "status.md.j2"
-    activities: Sequence[Row]
+    activities: Sequence[compute.Activity]
     by_administration: Sequence[Row]
 
 
@@ -357,7 +366,7 @@ class SummariesContext(PageContext):
     """The administrations' summaries: ``summaries`` by administration; ``participants`` who took part."""
 
     template: ClassVar[str] = "summaries.md.j2"
-    summaries: Mapping[str, Sequence[Any]]
+    summaries: Mapping[str, Sequence[compute.Summary]]
     participants: Any
 
 
@@ -371,8 +380,8 @@ class FrontContext(PageContext):
 
     template: ClassVar[str] = "front.md.j2"
     front: ContentPage | None
-    goals: Sequence[Row]
-    intake: Any
+    goals: Sequence[compute.Goal]
+    intake: Sequence[compute.Intake]
 
 
 @dataclass(frozen=True)
@@ -380,7 +389,7 @@ class GlossaryContext(PageContext):
     """The glossary: ``glossary`` its terms."""
 
     template: ClassVar[str] = "glossary.md.j2"
-    glossary: Sequence[Row]
+    glossary: Sequence[records.GlossaryRow]
 
 
 @dataclass(frozen=True)
@@ -390,7 +399,7 @@ class MethodologyContext(PageContext):
     ``small_numbers`` the suppression rule and its worked example."""
 
     template: ClassVar[str] = "methodology.md.j2"
-    rubric: Any
+    rubric: Sequence[records.RubricRow]
     example: Mapping[str, Any]
     on_track_ratio: float
     small_numbers: Mapping[str, Any]

@@ -94,7 +94,7 @@ def recurring_rows(points: list[compute.RecurringPoint], years: list[int]) -> li
     return rows
 
 
-def activity_context(activity: dict[str, Any]) -> dict[str, Any]:
+def activity_context(activity: compute.Activity) -> dict[str, Any]:
     """What the activity page shows of its history (nothing below two follow-up years)."""
     history = activity.get("history") or []
     if len(history) < 2:
@@ -114,7 +114,7 @@ def activity_context(activity: dict[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------- the explorer
 
 
-def explorer_years(activity: dict[str, Any]) -> dict[str, str]:
+def explorer_years(activity: compute.Activity) -> dict[str, str]:
     """``data-*`` values of an explorer row per follow-up year: ``{"y2020": "partly|0.7500|18|-2|9/12"}``.
 
     Fields, separated by '|': marking, share met (or -1), effect score (or -1), change of the
@@ -130,7 +130,7 @@ def explorer_years(activity: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def explorer_row(activity: dict[str, Any]) -> dict[str, Any]:
+def explorer_row(activity: compute.Activity) -> dict[str, Any]:
     """An explorer row's history: per-year ``data-*`` values, the change at its latest follow-up and
     the latest share of criteria met (``rank``, -1 when not assessable)."""
     past = activity.get("history") or []
@@ -148,11 +148,11 @@ def explorer_row(activity: dict[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------- results across years
 
 
-def year_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
-    """The results page's per-year overview, from ``model.figures["by_year"]`` (oldest first)."""
+def year_rows(figures: compute.Figures) -> list[dict[str, Any]]:
+    """The results page's per-year overview, from ``model.figures.by_year`` (oldest first)."""
     rows = []
     previous = None
-    for year, y in sorted(figures["by_year"].items()):
+    for year, y in sorted(figures.by_year.items()):
         rows.append(
             {
                 "year": year,
@@ -170,7 +170,7 @@ def year_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def scores_by_year(followups: list[dict[str, Any]]) -> dict[int, list[int]]:
+def scores_by_year(followups: list[compute.Followup]) -> dict[int, list[int]]:
     out: dict[int, list[int]] = {}
     for f in followups:
         if f["score"].total is not None:

@@ -18,7 +18,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from .. import compute, danish, urls
+from .. import compute, danish, records, urls
 from ..citations import cite
 from ..sanitize import markdown_to_safe_html, neutralize_text, plain_text, tooltip_text
 
@@ -69,11 +69,11 @@ def attribute(value: object) -> Markup:
 
 # The edition's ``documents`` table for the ``cite`` filter, bound for the duration of one render
 # (macros imported without context see only globals, so the table cannot travel in the context).
-_DOCUMENTS: ContextVar[Sequence[dict[str, Any]]] = ContextVar("sikkerby_documents", default=())
+_DOCUMENTS: ContextVar[Sequence[records.DocumentsRow]] = ContextVar("sikkerby_documents", default=())
 
 
 @contextmanager
-def bound_documents(documents: Sequence[dict[str, Any]]) -> Iterator[None]:
+def bound_documents(documents: Sequence[records.DocumentsRow]) -> Iterator[None]:
     """Every ``|cite`` inside the block reads ``documents`` (the data package's documents table)."""
     token = _DOCUMENTS.set(documents)
     try:

@@ -52,14 +52,14 @@ class Site:
         """How current each kind of figure is (issue 18 item 15): the period covered, the date the
         data package last changed (``updated`` in datapackage.json: from the data, never the clock)
         and the cadence and next update as the sources state them (``cadences``)."""
-        cadences = {c["id"]: c for c in self.data.tables.get("cadences", [])}
+        cadences = {c["id"]: c for c in self.data.records.get("cadences", [])}
         figures = self.model.figures
-        latest = figures["latest"].year
-        kf = figures.get("key_figures")
-        goal_years = sorted({o["year"] for g in self.model.goals for o in g.get("observations", [])} | {g["baseline_year"] for g in self.model.goals if g.get("baseline_year")})
+        latest = figures.latest.year
+        kf = figures.key_figures
+        goal_years = sorted({o["year"] for g in self.model.goals for o in g["observations"]} | {y for g in self.model.goals if (y := g["baseline_year"])})
         periods = {p["id"]: p for p in self.ref.periods}
         programme = next(iter(periods.values()), None)
-        doc_years = sorted(d["year"] for d in self.data.tables.get("documents", []) if d.get("year"))
+        doc_years = sorted(y for d in self.data.records.get("documents", []) if (y := d["year"]))
         covered = {
             "followups": f"Effektopfølgning gældende for {latest}" if latest else "Ingen effektopfølgning indberettet",
             "goals": (

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
-from ... import charts, search_forms, urls
+from ... import charts, compute, search_forms, urls
 from ...sanitize import unescaped_text
 from .. import history, text
-from ..contexts import ActivityContext, ExplorerContext
+from ..contexts import ActivityContext, ExplorerContext, FollowupWithCharts
 from ..page import Page
 from ..site import Site
 
@@ -21,14 +20,14 @@ def generate(site: Site) -> Iterator[Page]:
     yield _explorer_page(site)
 
 
-def _followup_charts(activity: dict[str, Any], followup: dict[str, Any]) -> list[charts.Chart]:
+def _followup_charts(activity: compute.Activity, followup: compute.Followup) -> list[charts.Chart]:
     return charts.measurement_charts(
         f"chart-{activity['id']}-{followup['year']}", activity["name"], followup["year"], followup["measurements"], followup["source"]
     )
 
 
-def _activity_page(site: Site, activity: dict[str, Any]) -> Page:
-    followups = [{**f, "charts": _followup_charts(activity, f)} for f in activity["followups"]]
+def _activity_page(site: Site, activity: compute.Activity) -> Page:
+    followups: list[FollowupWithCharts] = [{**f, "charts": _followup_charts(activity, f)} for f in activity["followups"]]
     goals_by_focus = site.model.goals_by_focus
     past = history.activity_context(activity)["history"]  # None below two follow-up years
     return Page(
@@ -47,7 +46,7 @@ def _activity_page(site: Site, activity: dict[str, Any]) -> Page:
             quality=site.warnings_about(activity["id"]),
             search_forms=search_forms.inflections(activity["name"]),
             history=past,
-            overview=[o for o in site.data.tables.get("overview_rows", []) if o["activity_id"] == activity["id"]],
+            overview=[o for o in site.data.records.get("overview_rows", []) if o["activity_id"] == activity["id"]],
             target_group_excerpt=_excerpt_year(activity),
             brief=brief(activity),
         ),
@@ -56,7 +55,7 @@ def _activity_page(site: Site, activity: dict[str, Any]) -> Page:
     )
 
 
-def _excerpt_year(activity: dict) -> int | None:
+def _excerpt_year(activity: compute.Activity) -> int | None:
     """The follow-up year whose target-group field the activity's own target group is only the
     beginning of (the report's field goes on, e.g. with user counts), or None."""
     own = " ".join(str(activity.get("target_group") or "").split())
@@ -65,7 +64,7 @@ def _excerpt_year(activity: dict) -> int | None:
         if own and full.startswith(own) and len(full) > len(own):
             return f["year"]
     return None
-def card_lines(activity: dict[str, Any]) -> list[str]:
+def card_lines(activity: compute.Activity) -> list[str]:
     """The latest result for the activity's share image."""
     latest = activity["latest"]
     if not latest:
@@ -79,7 +78,7 @@ def card_lines(activity: dict[str, Any]) -> list[str]:
 NOT_STATED = "ikke oplyst i kilderne"
 
 
-def brief(activity: dict[str, Any]) -> dict[str, str]:
+def brief(activity: compute.Activity) -> dict[str, str]:
     """"Hvad, hvor, for hvem, hvad koster det" from the activity's own fields (plain text, cut at a
     sentence; the facts box below has them whole); a field the sources do not fill is said to be
     missing, never guessed."""
@@ -113,7 +112,7 @@ def _explorer_page(site: Site) -> Page:
         },
         context=ExplorerContext(
             activities=site.model.activities, options=explorer_options(site),
-            explorer_years=site.model.figures["followup_years"],  # the year filter (render/history.py)
+            explorer_years=site.model.figures.followup_years,  # the year filter (render/history.py)
             explorer_rows={a["id"]: history.explorer_row(a) for a in site.model.activities},
         ),  # fmt: skip
     )

@@ -8,9 +8,8 @@ from the ``districts`` vocabulary that the activity explorer's area filter also 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
-from ... import keyfigures, urls
+from ... import keyfigures, records, urls
 from ...keyfigures import KeyFigures
 from ..contexts import DistrictContext, DistrictsContext
 from ..page import Page
@@ -19,23 +18,23 @@ from .keyfigures import comparison_chart, comparison_table, quarter_label
 
 
 def generate(site: Site) -> Iterator[Page]:
-    vocabulary = site.model.figures.get("district_vocabulary", [])
+    vocabulary = site.model.figures.district_vocabulary
     districts = [d for d in vocabulary if d["kind"] == "bydel"]
     for d in districts:
         yield district_page(site, d)
     yield overview_page(site, districts)
 
 
-def wordings_of(site: Site, district_id: str) -> list[dict[str, Any]]:
+def wordings_of(site: Site, district_id: str) -> list[records.DistrictWordingsRow]:
     """The source wordings placed in a district, each with its basis ('kilde'/'redaktionel') and note."""
-    rows = site.data.tables.get("district_wordings", [])
+    rows = site.data.records.get("district_wordings", [])
     return sorted((w for w in rows if w.get("district_id") == district_id), key=lambda w: w["wording"].lower())
 
 
-def district_page(site: Site, district: dict[str, Any]) -> Page:
+def district_page(site: Site, district: records.DistrictsRow) -> Page:
     did = district["id"]
     acts = site.model.activities
-    kf: KeyFigures = site.model.figures["key_figures"]
+    kf: KeyFigures = site.model.figures.key_figures
     comparison = kf.district_comparisons.get(did)
     source = "; ".join(kf.reports_sources) or "Københavns Politi"
     chart = comparison_chart(f"chart-bydel-{did}", f"Anmeldelser i {district['name']}, år til dato", comparison, "Type", source)
@@ -63,19 +62,19 @@ def district_page(site: Site, district: dict[str, Any]) -> Page:
     )
 
 
-def overview_page(site: Site, districts: list[dict[str, Any]]) -> Page:
+def overview_page(site: Site, districts: list[records.DistrictsRow]) -> Page:
     acts = site.model.activities
-    unmapped = site.model.figures.get("district_wordings_unmapped", {})
+    unmapped = site.model.figures.district_wordings_unmapped
     names = {a["id"]: a for a in acts}
     rows = [
-        {"d": d, "local": sum(1 for a in acts if d["id"] in a["district_ids"]), "areas": sum(1 for a in site.model.figures["key_figures"].safety_areas if a["district_id"] == d["id"])}
+        {"d": d, "local": sum(1 for a in acts if d["id"] in a["district_ids"]), "areas": sum(1 for a in site.model.figures.key_figures.safety_areas if a["district_id"] == d["id"])}
         for d in districts
     ]
-    notes = {w["wording"]: w.get("note") for w in site.data.tables.get("district_wordings", [])}
-    unplaced = sorted(
-        ({"wording": w, "note": notes.get(w), "activities": [names[i] for i in ids if i in names]} for w, ids in unmapped.items()),
-        key=lambda u: u["wording"].lower(),
-    )
+    notes = {w["wording"]: w.get("note") for w in site.data.records.get("district_wordings", [])}
+    unplaced = [
+        {"wording": w, "note": notes.get(w), "activities": [names[i] for i in ids if i in names]}
+        for w, ids in sorted(unmapped.items(), key=lambda item: item[0].lower())
+    ]
     return Page(
         path=urls.DISTRICTS,
         template="districts.md.j2",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ... import charts, urls
+from ... import charts, compute, urls
 from ...sanitize import unescaped_text
 from ..contexts import FactsheetContext, ReportDocumentContext
 from ..page import Page
@@ -51,12 +51,12 @@ def generate(site: Site) -> Iterator[Page]:
         )
 
 
-def _entry(activity: dict[str, Any], followup: dict[str, Any]) -> dict[str, Any]:
+def _entry(activity: compute.Activity, followup: compute.Followup) -> dict[str, Any]:
     budget = " ".join(unescaped_text(followup.get("budget_text") or activity.get("budget_text") or "").split())
     return {"f": followup, "a": activity, "chart": _document_chart(activity, followup), "budget": budget}
 
 
-def _document_chart(activity: dict[str, Any], followup: dict[str, Any]) -> charts.Chart | None:
+def _document_chart(activity: compute.Activity, followup: compute.Followup) -> charts.Chart | None:
     """The document's chart: the measurements of its most frequent unit (one unit per axis)."""
     found = charts.measurement_charts(
         f"doc-{activity['id']}-{followup['year']}", activity["name"], followup["year"], followup["measurements"], followup["source"]
@@ -67,7 +67,7 @@ def _document_chart(activity: dict[str, Any], followup: dict[str, Any]) -> chart
 def generate_reports(site: Site) -> Iterator[Page]:
     activities = {a["id"]: a for a in site.model.activities}
     labels = site.labels["categories"]
-    for year in site.model.figures["followup_years"]:
+    for year in site.model.figures.followup_years:
         year_followups = [f for f in site.model.followups if f["year"] == year]
         groups = []
         for category in CATEGORY_ORDER:

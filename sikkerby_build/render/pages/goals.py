@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
-from ... import charts, urls
+from ... import charts, compute, urls
 from ...sanitize import unescaped_text
 from .. import text
 from ..contexts import GoalContext, GoalsContext
@@ -19,7 +18,7 @@ def generate(site: Site) -> Iterator[Page]:
     yield Page(urls.GOALS, "goals.md.j2", {"title": "Effektmål"}, GoalsContext(goals=site.model.goals))
 
 
-def _goal_page(goal: dict[str, Any], status_label: str) -> Page:
+def _goal_page(goal: compute.Goal, status_label: str) -> Page:
     chart = charts.goal_chart(goal, status_label)
     return Page(
         path=urls.goal(goal["id"]),

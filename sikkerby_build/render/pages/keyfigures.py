@@ -1,6 +1,6 @@
 """The city key figures: crime figures per quarter (key-figures page) and the safety index.
 
-The figures are computed in ``keyfigures.py`` (``model.figures["key_figures"]``); this module
+The figures are computed in ``keyfigures.py`` (``model.figures.key_figures``); this module
 turns them into pages and charts. Where the package holds no figures the pages say so and
 show the definitions and the cadence.
 """
@@ -28,7 +28,7 @@ def generate(site: Site) -> Iterator[Page]:
 
 
 def district_names(site: Site) -> dict[str, str]:
-    return {d["id"]: d["name"] for d in site.model.figures.get("district_vocabulary", [])}
+    return {d["id"]: d["name"] for d in site.model.figures.district_vocabulary}
 
 
 def quarter_label(period: tuple[int, int] | None) -> str:
@@ -154,7 +154,7 @@ def _source_text(sources: list[str]) -> str:
 
 
 def key_figures_page(site: Site) -> Page:
-    kf: KeyFigures = site.model.figures["key_figures"]
+    kf: KeyFigures = site.model.figures.key_figures
     names = district_names(site)
     reports_source = _source_text(kf.reports_sources)
     charges_source = _source_text(kf.charges_sources)
@@ -218,11 +218,11 @@ def safety_chart(kf: KeyFigures) -> Chart | None:
 
 
 def safety_index_page(site: Site) -> Page:
-    kf: KeyFigures = site.model.figures["key_figures"]
+    kf: KeyFigures = site.model.figures.key_figures
     chart = safety_chart(kf)
     goal = next((g for g in site.model.goals if kf.safety and g["id"] == kf.safety.goal_id), None)
     names = district_names(site)
-    order = {d["id"]: d["number"] for d in site.model.figures.get("district_vocabulary", [])}
+    order = {d["id"]: d["number"] for d in site.model.figures.district_vocabulary}
     areas = sorted(kf.safety_areas, key=lambda a: (order.get(a["district_id"], 999), a["area"].lower()))
     return Page(
         path=urls.SAFETY_INDEX,

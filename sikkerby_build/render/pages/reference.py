@@ -19,8 +19,8 @@ def generate(site: Site) -> Iterator[Page]:
         urls.OPEN_DATA, "open_data.md.j2",
         {"title": "Åbne data", "description": "Hent hele Sikker By datapakken som én zip-fil: alle tabeller som CSV, datapackage.json, scores.json og en vejledning."},
         OpenDataContext(resources=site.data.descriptor["resources"], licence=downloads.licence_text(site.data.descriptor),
-             years=site.model.figures.get("followup_years", []),
-             documents=sorted(site.data.tables.get("documents", []), key=lambda d: d["id"])),
+             years=site.model.figures.followup_years,
+             documents=sorted(site.data.records.get("documents", []), key=lambda d: d["id"])),
     )  # fmt: skip
     yield Page(
         urls.HOME, "front.md.j2", {"title": "Sikker By"},

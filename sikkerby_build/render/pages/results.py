@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from ... import charts, urls
+from ... import charts, compute, urls
 from .. import history
 from ..contexts import AnnualReportContext, BudgetEffectContext, ResultsContext, StatusContext, SummariesContext
 from ..page import Page
@@ -16,7 +16,7 @@ from .activities import CATEGORY_ORDER
 
 
 def generate(site: Site) -> Iterator[Page]:
-    for year in site.model.figures["followup_years"]:
+    for year in site.model.figures.followup_years:
         yield _annual_report(site, year)
     yield _results_index(site)
     yield _budget_effect(site)
@@ -35,7 +35,7 @@ def _annual_report(site: Site, year: int) -> Page:
     year_followups = [f for f in site.model.followups if f["year"] == year]
     names = {a["id"]: a["name"] for a in site.model.activities}
 
-    def in_category(category: str) -> list[dict[str, Any]]:
+    def in_category(category: str) -> list[compute.Followup]:
         chosen = (f for f in year_followups if f["prevention_category"] == category)
         return sorted(chosen, key=lambda f: names[f["activity_id"]])
 
@@ -48,7 +48,7 @@ def _annual_report(site: Site, year: int) -> Page:
 
 def _results_index(site: Site) -> Page:
     model = site.model
-    years = model.figures["followup_years"]
+    years = model.figures.followup_years
     year_label = ", ".join(str(y) for y in years) or "–"
     markings = {k: v["label"] for k, v in site.labels["markings"].items()}
     marking_chart = charts.marking_chart(dict(Counter(a["marking"] for a in model.activities)), markings, year_label)
@@ -56,7 +56,7 @@ def _results_index(site: Site) -> Page:
     score_chart = charts.score_distribution_chart(totals, year_label)
     # across the years (shown from two follow-up years): the share met and the score distribution per year
     several = len(years) >= 2
-    years_chart = charts.years_fulfilment_chart(model.figures["by_year"]) if several else None
+    years_chart = charts.years_fulfilment_chart(model.figures.by_year) if several else None
     years_score_chart = charts.years_score_chart(history.scores_by_year(model.followups)) if several else None
     return Page(
         urls.RESULTS, "results.md.j2", {"title": "Resultater"},
@@ -107,10 +107,10 @@ def status_by_administration(site: Site) -> list[dict[str, Any]]:
     return rows
 
 
-def _status_row(code: str, name: str, acts: list[dict[str, Any]]) -> dict[str, Any]:
+def _status_row(code: str, name: str, acts: list[compute.Activity]) -> dict[str, Any]:
     followed = [a for a in acts if a["latest"]]
-    assessable = [a["latest"]["fulfilment"] for a in followed if a["latest"]["fulfilment"].assessable]
-    met, total = sum(f.met for f in assessable), sum(f.total for f in assessable)
+    counted = [latest["fulfilment"].counted for a in followed if (latest := a["latest"])]
+    met, total = sum(m for m, _ in counted), sum(t for _, t in counted)
     counts = {
         "activities": len(acts),
         "followed_up": len(followed),
