@@ -867,7 +867,8 @@ def build_indicators(t: records.Tables) -> list[Indicator]:
             stated = {o["year"] for o in obs}
             extra = [o for o in keyfigures.report_observations(ind, reports) if o["year"] not in stated]
             obs = _with_observations(obs, extra, lambda o: o["year"])
-        out.append({**ind, "observations": obs, "progress": goal_progress(_observation_points(obs), None, None, ind["direction"])})
+        primary_series = obs[0]["series"] if obs else None  # as a goal's: one series, never several mixed
+        out.append({**ind, "observations": obs, "progress": goal_progress(_observation_points(obs, primary_series), None, None, ind["direction"])})
     return out
 
 
