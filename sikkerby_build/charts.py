@@ -269,31 +269,42 @@ def goal_chart(goal: compute.Goal, status_label: str) -> Chart:
     )
 
 
-def budget_effect_chart(points: list[dict[str, Any]]) -> Chart | None:
+@dataclass(frozen=True)
+class BudgetPoint:
+    """A scored activity with a known yearly budget (its latest follow-up's, else the registry's)."""
+
+    id: str
+    name: str
+    budget_dkk: float
+    score: int
+    year: int
+
+
+def budget_effect_chart(points: list[BudgetPoint]) -> Chart | None:
     """Yearly budget (mio. kr.) against total effect score for scored activities."""
     if not points:
         return None
     fig = _Figure()
     fig.add_scatter(
-        x=[p["budget_dkk"] / 1e6 for p in points], y=[p["score"] for p in points], mode="markers",
-        text=[p["name"] for p in points], hovertemplate="%{text}<br>%{x:.1f} mio. kr.<br>Effektscore %{y}<extra></extra>",
+        x=[p.budget_dkk / 1e6 for p in points], y=[p.score for p in points], mode="markers",
+        text=[p.name for p in points], hovertemplate="%{text}<br>%{x:.1f} mio. kr.<br>Effektscore %{y}<extra></extra>",
         marker=dict(size=12, color=PALETTE["primary"]), name="Aktiviteter",
     )
-    top = max(points, key=lambda p: p["score"])
-    biggest = max(points, key=lambda p: p["budget_dkk"])
+    top = max(points, key=lambda p: p.score)
+    biggest = max(points, key=lambda p: p.budget_dkk)
     summary = (
-        f"{len(points)} scorede aktiviteter med et oplyst årligt budget. Højeste effektscore: {top['name']} "
-        f"({top['score']} af 20). Største budget: {biggest['name']} ({danish.millions(biggest['budget_dkk'])}, "
-        f"effektscore {biggest['score']})."
+        f"{len(points)} scorede aktiviteter med et oplyst årligt budget. Højeste effektscore: {top.name} "
+        f"({top.score} af 20). Største budget: {biggest.name} ({danish.millions(biggest.budget_dkk)}, "
+        f"effektscore {biggest.score})."
     )
     return Chart(
         id="chart-budget-effekt",
         title="Budget og effektscore",
         summary=summary,
         columns=["Aktivitet", "Årligt budget (kr.)", "Effektscore (af 20)", "År"],
-        rows=[[p["name"], p["budget_dkk"], p["score"], p["year"]] for p in sorted(points, key=lambda p: p["name"])],
-        period=", ".join(sorted({str(p["year"]) for p in points})),
-        source=f"Effektopfølgning {', '.join(sorted({str(p['year']) for p in points}))}: årligt budget og samlet effektscore (A1–A4) pr. aktivitet",
+        rows=[[p.name, p.budget_dkk, p.score, p.year] for p in sorted(points, key=lambda p: p.name)],
+        period=", ".join(sorted({str(p.year) for p in points})),
+        source=f"Effektopfølgning {', '.join(sorted({str(p.year) for p in points}))}: årligt budget og samlet effektscore (A1–A4) pr. aktivitet",
         figure=_fig(fig, xaxis=dict(title=dict(text="Årligt budget (mio. kr.)"), rangemode="tozero"), yaxis=dict(title=dict(text="Effektscore"), range=[0, 20.5])),
     )
 

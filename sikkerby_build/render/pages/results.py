@@ -66,19 +66,19 @@ def _results_index(site: Site) -> Page:
     )  # fmt: skip
 
 
-def budget_points(site: Site) -> list[dict[str, Any]]:
+def budget_points(site: Site) -> list[charts.BudgetPoint]:
     points = []
     for a in site.model.activities:
         latest = a["latest"]
         budget = (latest["budget_dkk"] or a["budget_dkk"]) if latest else None
         if latest and latest["score"].total is not None and budget is not None:
-            points.append({"name": a["name"], "budget_dkk": budget, "score": latest["score"].total, "year": latest["year"], "id": a["id"]})
+            points.append(charts.BudgetPoint(a["id"], a["name"], budget, latest["score"].total, latest["year"]))
     return points
 
 
 def _budget_effect(site: Site) -> Page:
     points = budget_points(site)
-    with_budget = {p["id"] for p in points}
+    with_budget = {p.id for p in points}
     unscored = [a for a in site.model.activities if a["latest"] and a["latest"]["score"].total is not None and a["id"] not in with_budget]
     chart = charts.budget_effect_chart(points)
     return Page(
