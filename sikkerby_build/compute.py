@@ -954,7 +954,19 @@ def build_model(tables: records.Tables) -> Model:
 # ---------------------------------------------------------------- methodology
 
 
-def worked_example() -> dict[str, Any]:
+class WorkedExample(TypedDict):
+    """The methodology page's made-up example of progress towards a target."""
+
+    baseline: tuple[int, float]
+    latest: tuple[int, float]
+    target: tuple[int, float]
+    observed_rate: float | None
+    required_rate: float | None
+    ratio: float
+    status: str
+
+
+def worked_example() -> WorkedExample:
     """A made-up example for the methodology page (clearly labelled as such)."""
     baseline, latest, target = (2010, 12.0), (2012, 9.0), (2014, 6.0)
     progress = goal_progress([baseline, latest], target[1], target[0], "falling")

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from . import disclosure, records
 from .disclosure import Suppressed
@@ -316,17 +316,26 @@ def safety_goal(goal: Row, safety_rows: Iterable[Row], observations: Iterable[Ro
     )
 
 
-def categories_by_area(safety_rows: Iterable[Row]) -> tuple[list[int], list[dict[str, Any]]]:
+class SafetyArea(TypedDict):
+    """An area of the safety index: its district (the latest year's) and its category and score per year."""
+
+    area: str
+    district_id: str
+    by_year: dict[int, str]
+    scores: dict[int, float]
+
+
+def categories_by_area(safety_rows: Iterable[records.SafetyIndexRow]) -> tuple[list[int], list[SafetyArea]]:
     """Years, and one record per index area: its district and its category per year."""
     rows = list(safety_rows)
     years = sorted({r["year"] for r in rows})
-    areas: dict[str, dict[str, Any]] = {}
+    areas: dict[str, SafetyArea] = {}
     for r in sorted(rows, key=lambda r: (r["area"].lower(), r["year"])):
         area = areas.setdefault(r["area"], {"area": r["area"], "district_id": r["district_id"], "by_year": {}, "scores": {}})
         area["by_year"][r["year"]] = r["category"]
         area["district_id"] = r["district_id"]  # the latest year's district
-        if r.get("score") is not None:
-            area["scores"][r["year"]] = r["score"]
+        if (score := r.get("score")) is not None:
+            area["scores"][r["year"]] = score
     return years, list(areas.values())
 
 
@@ -394,9 +403,9 @@ class KeyFigures:
     district_comparisons: dict[str, Comparison]  # per district: reports per crime type
     safety: SafetyGoal | None
     safety_years: list[int]
-    safety_areas: list[dict[str, Any]]
+    safety_areas: list[SafetyArea]
     safety_categories: dict[int, dict[str, int]]
-    top_places: list[Row]  # internal edition only (the resource is left out of the public one)
+    top_places: list[records.IncidentLocationsRow]  # internal edition only (the resource is left out of the public one)
     charge_conflicts: list[tuple[int, int, str]] = field(default_factory=list)
     reports_sources: list[str] = field(default_factory=list)
     charges_sources: list[str] = field(default_factory=list)

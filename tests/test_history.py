@@ -93,7 +93,7 @@ def test_history_of_one_activity_by_hand(example):
 def test_one_year_has_no_history_block(example):
     b = next(x for x in example.activities if x["id"] == "b")
     assert len(b["history"]) == 1
-    assert render_history.activity_context(b) == {"history": None}
+    assert render_history.activity_history(b) is None
 
 
 def test_recurring_points_match_by_wording_then_by_position_with_the_same_unit():

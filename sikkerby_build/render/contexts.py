@@ -18,21 +18,107 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypedDict
 
 from .. import compute, records
 from ..charts import Chart
-from ..keyfigures import KeyFigures
+from ..disclosure import Count
+from ..keyfigures import KeyFigures, SafetyArea, SafetyGoal
 from ..load import ContentPage
 from ..problems import Problem
+from .history import ExplorerRow, HistoryView, YearRow
 
 Row = Mapping[str, Any]
+
+
+# ------------------------------------------------------------------ what a generator builds for its template
 
 
 class FollowupWithCharts(compute.Followup):
     """A follow-up as its activity page shows it: with the charts of its measurement rows."""
 
     charts: list[Chart]
+
+
+class Currency(TypedDict):
+    """How current one kind of figure is: the period, the data package's date, cadence, next update."""
+
+    period: str
+    updated: str | None
+    cadence: str
+    next_update: str
+    source: str | None  # the source of the cadence
+    documents: list[int]  # the years of the source documents
+
+
+class StoryLink(TypedDict):
+    title: str
+    path: str
+
+
+class StoryCard(TypedDict):
+    slug: str
+    title: str | None
+    fa: records.FocusAreasRow | None
+    teaser: str
+
+
+class ReportEntry(TypedDict):
+    """One follow-up in the year's report document."""
+
+    f: compute.Followup
+    a: compute.Activity
+    chart: Chart | None
+    budget: str
+
+
+class ReportGroup(TypedDict):
+    """The follow-ups of one prevention category in the year's report document."""
+
+    key: str
+    label: str
+    anchor: str
+    entries: list[ReportEntry]
+
+
+class DistrictRow(TypedDict):
+    """A district on the districts' overview: activities working locally, safety-index areas."""
+
+    d: records.DistrictsRow
+    local: int
+    areas: int
+
+
+class UnplacedWording(TypedDict):
+    """A source wording of an activity's area that names no district."""
+
+    wording: str
+    note: str | None
+    activities: list[compute.Activity]  # the activities that give it
+
+
+class StatusRow(TypedDict):
+    """One administration's (or all activities') reporting status."""
+
+    code: str
+    name: str
+    activities: int
+    followed_up: int
+    all_met: int
+    scored: int
+    followed_up_share: str
+    all_met_share: str
+    scored_share: str
+    criteria: str
+
+
+class FigureRow(TypedDict):
+    """A live figure for editors: its name, meaning, value now and per follow-up year."""
+
+    name: str
+    meaning: str
+    now: object
+    per_year: list[object]
 
 
 @dataclass(frozen=True)
@@ -69,7 +155,7 @@ class BaseContext(PageContext):
     threshold: int
     periods_by_id: Mapping[str, records.PeriodsRow]
     data_updated: str | None
-    currency: Mapping[str, Row]
+    currency: Mapping[str, Currency]
     pdfs: bool
     municipal: Mapping[str, Any]
 
@@ -94,10 +180,10 @@ class ActivityContext(PageContext):
     a: compute.Activity
     followups: Sequence[FollowupWithCharts]
     goals: Sequence[compute.Goal]
-    stories: Sequence[Row]
+    stories: Sequence[StoryLink]
     quality: list[Problem]
     search_forms: list[str]
-    history: Row | None
+    history: HistoryView | None
     overview: Sequence[records.OverviewRowsRow]
     target_group_excerpt: int | None
     brief: Mapping[str, str]
@@ -116,7 +202,7 @@ class ExplorerContext(PageContext):
     activities: Sequence[compute.Activity]
     options: Mapping[str, list[str]]
     explorer_years: list[int]
-    explorer_rows: Mapping[str, Row]
+    explorer_rows: Mapping[str, ExplorerRow]
 
 
 @dataclass(frozen=True)
@@ -144,7 +230,7 @@ class ReportDocumentContext(PageContext):
 
     template: ClassVar[str] = "report_document.md.j2"
     year: int
-    groups: Sequence[Row]
+    groups: Sequence[ReportGroup]
     count: int
 
 
@@ -168,8 +254,8 @@ class DistrictContext(PageContext):
     citywide: Sequence[compute.Activity]
     also_local: Sequence[compute.Activity]
     reaching: Sequence[compute.Activity]
-    wordings: Sequence[Row]
-    areas: Sequence[Row]
+    wordings: Sequence[records.DistrictWordingsRow]
+    areas: Sequence[SafetyArea]
     years: list[int]
     table: Any
     chart: Chart | None
@@ -186,9 +272,9 @@ class DistrictsContext(PageContext):
     """
 
     template: ClassVar[str] = "districts.md.j2"
-    rows: Sequence[Row]
-    citywide: Sequence[Row]
-    unplaced: Sequence[Row]
+    rows: Sequence[DistrictRow]
+    citywide: Sequence[compute.Activity]
+    unplaced: Sequence[UnplacedWording]
 
 
 @dataclass(frozen=True)
@@ -206,13 +292,13 @@ class KeyFiguresContext(PageContext):
     template: ClassVar[str] = "key_figures.md.j2"
     kf: KeyFigures
     prose: ContentPage | None
-    key_figure_defs: Sequence[Row]
+    key_figure_defs: Sequence[records.KeyFiguresRow]
     tables: Mapping[str, Any]
     charts: Mapping[str, Chart | None]
     latest_label: str
     next_label: str
     district_names: Mapping[str, str]
-    top_places: list[Any]
+    top_places: Sequence[records.IncidentLocationsRow]
     reports_source: str
     charges_source: str
 
@@ -228,10 +314,10 @@ class SafetyIndexContext(PageContext):
     """
 
     template: ClassVar[str] = "safety_index.md.j2"
-    safety: Any
+    safety: SafetyGoal | None
     goal: compute.Goal | None
     chart: Chart | None
-    areas: Sequence[Row]
+    areas: Sequence[SafetyArea]
     years: list[int]
     district_names: Mapping[str, str]
     glossary: Mapping[str, records.GlossaryRow]
@@ -266,7 +352,7 @@ class FocusAreaContext(PageContext):
     fa: records.FocusAreasRow
     goals: Sequence[compute.Goal]
     activities: Sequence[compute.Activity]
-    stories: Sequence[Row]
+    stories: Sequence[StoryLink]
 
 
 @dataclass(frozen=True)
@@ -304,7 +390,7 @@ class StoriesContext(PageContext):
     """The stories' overview: ``stories`` a card per story (slug, title, fa, teaser)."""
 
     template: ClassVar[str] = "stories.md.j2"
-    stories: Sequence[Row]
+    stories: Sequence[StoryCard]
 
 
 # ------------------------------------------------------------------ results
@@ -323,7 +409,7 @@ class ResultsContext(PageContext):
     years: list[int]
     marking_chart: Chart | None
     score_chart: Chart | None
-    year_rows: Sequence[Row]
+    year_rows: Sequence[YearRow]
     years_chart: Chart | None
     years_score_chart: Chart | None
 
@@ -336,7 +422,7 @@ class AnnualReportContext(PageContext):
 
     template: ClassVar[str] = "annual_report.md.j2"
     year: int
-    groups: Sequence[tuple[str, Any, Sequence[Row]]]
+    groups: Sequence[tuple[str, str, Sequence[compute.Followup]]]
     names: Mapping[str, str]
     followups: Sequence[compute.Followup]
 
@@ -348,7 +434,7 @@ class BudgetEffectContext(PageContext):
 
     template: ClassVar[str] = "budget_effect.md.j2"
     chart: Chart | None
-    unscored: Sequence[Row]
+    unscored: Sequence[compute.Activity]
 
 
 @dataclass(frozen=True)
@@ -358,7 +444,7 @@ class StatusContext(PageContext):
 
     template: ClassVar[str] = "status.md.j2"
     activities: Sequence[compute.Activity]
-    by_administration: Sequence[Row]
+    by_administration: Sequence[StatusRow]
 
 
 @dataclass(frozen=True)
@@ -367,7 +453,7 @@ class SummariesContext(PageContext):
 
     template: ClassVar[str] = "summaries.md.j2"
     summaries: Mapping[str, Sequence[compute.Summary]]
-    participants: Any
+    participants: Mapping[str, Count]
 
 
 # ------------------------------------------------------------------ reference pages
@@ -400,7 +486,7 @@ class MethodologyContext(PageContext):
 
     template: ClassVar[str] = "methodology.md.j2"
     rubric: Sequence[records.RubricRow]
-    example: Mapping[str, Any]
+    example: compute.WorkedExample
     on_track_ratio: float
     small_numbers: Mapping[str, Any]
 
@@ -414,7 +500,7 @@ class OpenDataContext(PageContext):
     resources: Sequence[Row]
     licence: str
     years: list[int]
-    documents: Sequence[Row]
+    documents: Sequence[records.DocumentsRow]
 
 
 @dataclass(frozen=True)
@@ -441,7 +527,7 @@ class FiguresReferenceContext(PageContext):
     and meaning; ``years`` the follow-up years."""
 
     template: ClassVar[str] = "figures_reference.md.j2"
-    rows: Sequence[Row]
+    rows: Sequence[FigureRow]
     years: list[int]
 
 

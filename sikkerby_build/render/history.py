@@ -6,7 +6,7 @@ module only turns them into rows a template prints as they are (no logic in temp
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 from .. import charts, compute, danish
 from ..charts import change_text
@@ -28,9 +28,75 @@ def signed(delta: float | None, decimals: int = 0) -> str:
     return ("+" if delta > 0 else "−") + text
 
 
-def history_rows(history: list[compute.YearChange]) -> list[dict[str, Any]]:
+class PartRow(TypedDict):
+    """One of A1–A4 in a follow-up year, with its change from the year before."""
+
+    criterion: str
+    score: int | None
+    change: str
+    delta: str
+
+
+class HistoryRow(TypedDict):
+    """One follow-up year of an activity, with "before → after" texts from the previous year."""
+
+    year: int
+    previous_year: int | None
+    marking: str
+    fulfilment: str
+    fulfilment_change: str
+    share_change: str
+    score: int | None
+    score_change: str
+    score_delta: str
+    parts: list[PartRow]
+
+
+class RecurringCell(TypedDict):
+    after: str
+    criterion: str
+    met: str
+
+
+class RecurringRow(TypedDict):
+    """A recurring measurement point: per year its cell, or None in a year without it."""
+
+    indicator: str
+    cells: list[RecurringCell | None]
+
+
+class HistoryView(TypedDict):
+    """What an activity page shows of two or more follow-up years."""
+
+    years: list[int]
+    rows: list[HistoryRow]
+    changes: list[str]
+    chart: charts.Chart | None
+    recurring: list[RecurringRow]
+
+
+class ExplorerRow(TypedDict):
+    years: dict[str, str]
+    change: str
+    change_text: str
+    rank: float
+
+
+class YearRow(TypedDict):
+    """One follow-up year on the results page."""
+
+    year: int
+    followed_up: int
+    scored: int
+    criteria: str
+    share: str
+    share_change: str
+    median: str
+
+
+def history_rows(history: list[compute.YearChange]) -> list[HistoryRow]:
     """One row per follow-up year: its values, and "before → after" texts from the previous year."""
-    rows = []
+    rows: list[HistoryRow] = []
     for h in history:
         cur, prev = h.current, h.previous
         rows.append(
@@ -79,11 +145,11 @@ def _value_text(cell: compute.MeasuredValue) -> str:
     return f"{number} {cell.unit}" if cell.unit else number
 
 
-def recurring_rows(points: list[compute.RecurringPoint], years: list[int]) -> list[dict[str, Any]]:
+def recurring_rows(points: list[compute.RecurringPoint], years: list[int]) -> list[RecurringRow]:
     """Recurring measurement points: per year the after value (number + unit, else the wording) and 'met'."""
-    rows = []
+    rows: list[RecurringRow] = []
     for p in points:
-        cells: list[dict[str, Any] | None] = []
+        cells: list[RecurringCell | None] = []
         for y in years:
             row = p.by_year.get(y)
             if row is None:
@@ -94,20 +160,18 @@ def recurring_rows(points: list[compute.RecurringPoint], years: list[int]) -> li
     return rows
 
 
-def activity_context(activity: compute.Activity) -> dict[str, Any]:
-    """What the activity page shows of its history (nothing below two follow-up years)."""
-    history = activity.get("history") or []
+def activity_history(activity: compute.Activity) -> HistoryView | None:
+    """What the activity page shows of its history (None below two follow-up years)."""
+    history = activity["history"]
     if len(history) < 2:
-        return {"history": None}
+        return None
     years = [h.year for h in history]
     return {
-        "history": {
-            "years": years,
-            "rows": history_rows(history),
-            "changes": change_sentences(history),
-            "chart": charts.history_chart(activity["id"], activity["name"], history),
-            "recurring": recurring_rows(activity.get("recurring") or [], years),
-        }
+        "years": years,
+        "rows": history_rows(history),
+        "changes": change_sentences(history),
+        "chart": charts.history_chart(activity["id"], activity["name"], history),
+        "recurring": recurring_rows(activity["recurring"], years),
     }
 
 
@@ -130,7 +194,7 @@ def explorer_years(activity: compute.Activity) -> dict[str, str]:
     return out
 
 
-def explorer_row(activity: compute.Activity) -> dict[str, Any]:
+def explorer_row(activity: compute.Activity) -> ExplorerRow:
     """An explorer row's history: per-year ``data-*`` values, the change at its latest follow-up and
     the latest share of criteria met (``rank``, -1 when not assessable)."""
     past = activity.get("history") or []
@@ -148,9 +212,9 @@ def explorer_row(activity: compute.Activity) -> dict[str, Any]:
 # ---------------------------------------------------------------- results across years
 
 
-def year_rows(figures: compute.Figures) -> list[dict[str, Any]]:
+def year_rows(figures: compute.Figures) -> list[YearRow]:
     """The results page's per-year overview, from ``model.figures.by_year`` (oldest first)."""
-    rows = []
+    rows: list[YearRow] = []
     previous = None
     for year, y in sorted(figures.by_year.items()):
         rows.append(

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import compute, urls
+from .. import compute, records, urls
 from ..edition import EditionData
 from ..load import ContentPage
 from ..problems import Problem
-from .contexts import BaseContext
+from .contexts import BaseContext, Currency, StoryLink
 
 
 @dataclass
@@ -48,7 +48,7 @@ class Site:
             municipal=municipal,
         )
 
-    def currency(self) -> dict[str, dict[str, Any]]:
+    def currency(self) -> dict[str, Currency]:
         """How current each kind of figure is (issue 18 item 15): the period covered, the date the
         data package last changed (``updated`` in datapackage.json: from the data, never the clock)
         and the cadence and next update as the sources state them (``cadences``)."""
@@ -72,11 +72,8 @@ class Site:
                 + (f" og Effektopfølgning {latest}" if latest else "")
             ),
         }
-        return {
-            kind: {**cadences.get(kind, {"cadence": "Kilderne angiver ingen hyppighed.", "next_update": "Kilderne angiver ikke, hvornår der kommer nye tal.", "source": None}),
-                   "period": period, "updated": self.data.descriptor.get("updated"), "documents": doc_years}
-            for kind, period in covered.items()
-        }  # fmt: skip
+        updated = self.data.descriptor.get("updated")
+        return {kind: _currency(cadences.get(kind), period, updated, doc_years) for kind, period in covered.items()}
 
     def warnings_about(self, subject: str) -> list[Problem]:
         return [w for w in self.warnings if w.subject == subject] if self.internal else []
@@ -84,9 +81,17 @@ class Site:
     def stories_of_activity(self, activity_id: str) -> list[ContentPage]:
         return [s for s in self.stories if activity_id in (s.meta.get("activities") or [])]
 
-    def story_link(self, story: ContentPage) -> dict[str, Any]:
+    def story_link(self, story: ContentPage) -> StoryLink:
         slug = urls.story_slug(story.path)
         return {"title": story.meta.get("title", slug), "path": urls.story(slug)}
+
+
+def _currency(cadence: records.CadencesRow | None, period: str, updated: str | None, documents: list[int]) -> Currency:
+    if cadence is None:
+        return {"cadence": "Kilderne angiver ingen hyppighed.", "next_update": "Kilderne angiver ikke, hvornår der kommer nye tal.",
+                "source": None, "period": period, "updated": updated, "documents": documents}  # fmt: skip
+    return {"cadence": cadence["cadence"], "next_update": cadence["next_update"], "source": cadence["source"],
+            "period": period, "updated": updated, "documents": documents}  # fmt: skip
 
 
 def make_site(data: EditionData, model: compute.Model, warnings: list[Problem]) -> Site:

@@ -29,7 +29,7 @@ def _followup_charts(activity: compute.Activity, followup: compute.Followup) -> 
 def _activity_page(site: Site, activity: compute.Activity) -> Page:
     followups: list[FollowupWithCharts] = [{**f, "charts": _followup_charts(activity, f)} for f in activity["followups"]]
     goals_by_focus = site.model.goals_by_focus
-    past = history.activity_context(activity)["history"]  # None below two follow-up years
+    past = history.activity_history(activity)  # None below two follow-up years
     return Page(
         path=urls.activity(activity["id"]),
         template="activity.md.j2",

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from ... import keyfigures, records, urls
 from ...keyfigures import KeyFigures
-from ..contexts import DistrictContext, DistrictsContext
+from ..contexts import DistrictContext, DistrictRow, DistrictsContext, UnplacedWording
 from ..page import Page
 from ..site import Site
 from .keyfigures import comparison_chart, comparison_table, quarter_label
@@ -66,12 +66,12 @@ def overview_page(site: Site, districts: list[records.DistrictsRow]) -> Page:
     acts = site.model.activities
     unmapped = site.model.figures.district_wordings_unmapped
     names = {a["id"]: a for a in acts}
-    rows = [
+    rows: list[DistrictRow] = [
         {"d": d, "local": sum(1 for a in acts if d["id"] in a["district_ids"]), "areas": sum(1 for a in site.model.figures.key_figures.safety_areas if a["district_id"] == d["id"])}
         for d in districts
     ]
     notes = {w["wording"]: w.get("note") for w in site.data.records.get("district_wordings", [])}
-    unplaced = [
+    unplaced: list[UnplacedWording] = [
         {"wording": w, "note": notes.get(w), "activities": [names[i] for i in ids if i in names]}
         for w, ids in sorted(unmapped.items(), key=lambda item: item[0].lower())
     ]

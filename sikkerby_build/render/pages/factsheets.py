@@ -10,11 +10,10 @@ reach them; internal-only parts (contact, staff note, computed fulfilment) are s
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from ... import charts, compute, urls
 from ...sanitize import unescaped_text
-from ..contexts import FactsheetContext, ReportDocumentContext
+from ..contexts import FactsheetContext, ReportDocumentContext, ReportEntry, ReportGroup
 from ..page import Page
 from ..site import Site
 from .activities import CATEGORY_ORDER
@@ -51,7 +50,7 @@ def generate(site: Site) -> Iterator[Page]:
         )
 
 
-def _entry(activity: compute.Activity, followup: compute.Followup) -> dict[str, Any]:
+def _entry(activity: compute.Activity, followup: compute.Followup) -> ReportEntry:
     budget = " ".join(unescaped_text(followup.get("budget_text") or activity.get("budget_text") or "").split())
     return {"f": followup, "a": activity, "chart": _document_chart(activity, followup), "budget": budget}
 
@@ -69,7 +68,7 @@ def generate_reports(site: Site) -> Iterator[Page]:
     labels = site.labels["categories"]
     for year in site.model.figures.followup_years:
         year_followups = [f for f in site.model.followups if f["year"] == year]
-        groups = []
+        groups: list[ReportGroup] = []
         for category in CATEGORY_ORDER:
             chosen = sorted(
                 (f for f in year_followups if f["prevention_category"] == category),

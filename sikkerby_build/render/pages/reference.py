@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ... import compute, disclosure, downloads, live_figures, urls
-from ..contexts import FiguresReferenceContext, FrontContext, GlossaryContext, MethodologyContext, OpenDataContext, QualityContext
+from ..contexts import (
+    FigureRow,
+    FiguresReferenceContext,
+    FrontContext,
+    GlossaryContext,
+    MethodologyContext,
+    OpenDataContext,
+    QualityContext,
+)
 from ..page import Page
 from ..site import Site
 
@@ -49,7 +57,7 @@ def _figures_reference(site: Site) -> Page:
     """For editors: every live figure, what it means and its value now, per follow-up year."""
     values = live_figures.values(site.model)
     years = sorted(values["aar"])
-    rows = [
+    rows: list[FigureRow] = [
         {
             "name": f.name,
             "meaning": f.meaning,

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any
 
 from ... import charts, compute, urls
 from .. import history
-from ..contexts import AnnualReportContext, BudgetEffectContext, ResultsContext, StatusContext, SummariesContext
+from ..contexts import AnnualReportContext, BudgetEffectContext, ResultsContext, StatusContext, StatusRow, SummariesContext
 from ..page import Page
 from ..site import Site
 from .activities import CATEGORY_ORDER
@@ -92,7 +91,7 @@ def _share(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)}\u00a0%" if whole else "–"  # no line break before "%"
 
 
-def status_by_administration(site: Site) -> list[dict[str, Any]]:
+def status_by_administration(site: Site) -> list[StatusRow]:
     """Per administration (an activity counts for each administration it names): how many
     activities, how many followed up, with every criterion met, and with an effect score; last
     a row for all activities, each counted once."""
@@ -107,20 +106,16 @@ def status_by_administration(site: Site) -> list[dict[str, Any]]:
     return rows
 
 
-def _status_row(code: str, name: str, acts: list[compute.Activity]) -> dict[str, Any]:
+def _status_row(code: str, name: str, acts: list[compute.Activity]) -> StatusRow:
     followed = [a for a in acts if a["latest"]]
     counted = [latest["fulfilment"].counted for a in followed if (latest := a["latest"])]
     met, total = sum(m for m, _ in counted), sum(t for _, t in counted)
-    counts = {
-        "activities": len(acts),
-        "followed_up": len(followed),
-        "all_met": sum(1 for a in followed if a["marking"] == "all"),
-        "scored": sum(1 for a in acts if a["effect_score"] is not None),
-    }
+    all_met = sum(1 for a in followed if a["marking"] == "all")
+    scored = sum(1 for a in acts if a["effect_score"] is not None)
     return {
-        "code": code, "name": name, **counts,
-        "followed_up_share": _share(counts["followed_up"], counts["activities"]),
-        "all_met_share": _share(counts["all_met"], counts["followed_up"]),
-        "scored_share": _share(counts["scored"], counts["activities"]),
+        "code": code, "name": name, "activities": len(acts), "followed_up": len(followed), "all_met": all_met, "scored": scored,
+        "followed_up_share": _share(len(followed), len(acts)),
+        "all_met_share": _share(all_met, len(followed)),
+        "scored_share": _share(scored, len(acts)),
         "criteria": f"{met} af {total} ({_share(met, total)})" if total else "–",
     }  # fmt: skip

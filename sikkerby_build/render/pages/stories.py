@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ... import urls
-from ..contexts import StoriesContext, StoryContext
+from ..contexts import StoriesContext, StoryCard, StoryContext
 from ..page import Page
 from ..site import Site
 
@@ -21,7 +21,7 @@ def generate(site: Site) -> Iterator[Page]:
             meta={"title": story.meta.get("title", slug)},
             context=StoryContext(s=story, activities=[a for a in site.model.activities if a["id"] in wanted], fa=focus_areas.get(story.meta.get("focus_area", ""))),
         )
-    cards = [
+    cards: list[StoryCard] = [
         {"slug": urls.story_slug(s.path), "title": s.meta.get("title"), "fa": focus_areas.get(s.meta.get("focus_area", "")), "teaser": s.body.strip().split("\n\n")[0]}
         for s in site.stories
     ]
