@@ -23,7 +23,7 @@ from typing import Any, ClassVar, TypedDict
 from .. import compute, records
 from ..charts import Chart
 from ..disclosure import Count
-from ..keyfigures import KeyFigures, SafetyArea, SafetyGoal
+from ..keyfigures import Comparison, KeyFigures, SafetyArea, SafetyGoal
 from ..load import ContentPage
 from ..problems import Problem
 from .history import ExplorerRow, HistoryView, YearRow
@@ -110,6 +110,23 @@ class StatusRow(TypedDict):
     all_met_share: str
     scored_share: str
     criteria: str
+
+
+class ComparisonTable(TypedDict):
+    """A year-to-date table of the key figures: columns, one row per key plus the total ("I alt")."""
+
+    columns: list[str]
+    rows: list[list[object]]  # cells: numbers, "<5" (``Suppressed``) or text
+    comparison: Comparison
+    compared: bool  # False: this year to date only (cases and incidents)
+
+
+class SmallNumbers(TypedDict):
+    """The suppression rule, and a worked example computed by the code the site uses."""
+
+    rule: str
+    example_counts: dict[str, int]
+    example_shown: dict[str, Count]
 
 
 class FigureRow(TypedDict):
@@ -257,7 +274,7 @@ class DistrictContext(PageContext):
     wordings: Sequence[records.DistrictWordingsRow]
     areas: Sequence[SafetyArea]
     years: list[int]
-    table: Any
+    table: ComparisonTable | None
     chart: Chart | None
     latest_label: str
 
@@ -293,7 +310,7 @@ class KeyFiguresContext(PageContext):
     kf: KeyFigures
     prose: ContentPage | None
     key_figure_defs: Sequence[records.KeyFiguresRow]
-    tables: Mapping[str, Any]
+    tables: Mapping[str, ComparisonTable | None]
     charts: Mapping[str, Chart | None]
     latest_label: str
     next_label: str
@@ -488,7 +505,7 @@ class MethodologyContext(PageContext):
     rubric: Sequence[records.RubricRow]
     example: compute.WorkedExample
     on_track_ratio: float
-    small_numbers: Mapping[str, Any]
+    small_numbers: SmallNumbers
 
 
 @dataclass(frozen=True)

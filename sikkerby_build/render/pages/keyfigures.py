@@ -14,7 +14,7 @@ from ... import danish, keyfigures, urls
 from ...charts import PALETTE, Chart, _fig, _Figure, _plotted, _said
 from ...disclosure import Suppressed
 from ...keyfigures import Comparison, KeyFigures
-from ..contexts import KeyFiguresContext, SafetyIndexContext
+from ..contexts import ComparisonTable, KeyFiguresContext, SafetyIndexContext
 from ..page import Page
 from ..site import Site
 
@@ -47,7 +47,7 @@ def _change_cells(c: keyfigures.Change) -> list[Any]:
 
 def comparison_table(
     comparison: Comparison | None, label: str, names: dict[str, str] | None = None, compared: bool = True
-) -> dict[str, Any] | None:
+) -> ComparisonTable | None:
     """A year-to-date table: one row per key plus the total; cells are numbers, "<5" or text.
 
     ``compared=False``: this year to date only. The programme compares with the same period the
@@ -58,9 +58,9 @@ def comparison_table(
     names = names or {}
     keys = [names.get(c.key, c.key.capitalize() if c.key[:1].isalpha() else c.key) for c in comparison.lines]
     if not compared:
-        rows = [[k, c.current] for k, c in zip(keys, comparison.lines, strict=True)]
-        rows.append(["I alt", comparison.total.current])
-        return {"columns": [label, comparison.period.capitalize()], "rows": rows, "comparison": comparison, "compared": False}
+        current: list[list[object]] = [[k, c.current] for k, c in zip(keys, comparison.lines, strict=True)]
+        current.append(["I alt", comparison.total.current])
+        return {"columns": [label, comparison.period.capitalize()], "rows": current, "comparison": comparison, "compared": False}
     columns = [label, comparison.period.capitalize(), comparison.previous_period.capitalize(), "Ændring", "Ændring i %"]
     rows = [[k, *_change_cells(c)] for k, c in zip(keys, comparison.lines, strict=True)]
     rows.append(["I alt", *_change_cells(comparison.total)])

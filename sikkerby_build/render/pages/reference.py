@@ -13,6 +13,7 @@ from ..contexts import (
     MethodologyContext,
     OpenDataContext,
     QualityContext,
+    SmallNumbers,
 )
 from ..page import Page
 from ..site import Site
@@ -42,7 +43,7 @@ def generate(site: Site) -> Iterator[Page]:
         yield _figures_reference(site)
 
 
-def small_numbers(site: Site) -> dict[str, object]:
+def small_numbers(site: Site) -> SmallNumbers:
     """The suppression rule and a worked example computed by the same code the site uses."""
     t = site.data.threshold
     counts = {"primær": 12, "sekundær": 3, "tertiær": 40}
