@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import typing
 
 import pytest
 from jinja2 import meta
@@ -57,3 +58,30 @@ def test_a_page_refuses_a_context_of_another_template():
         Page("maal/x.md", "goal.md.j2", {"title": "x"})  # no context at all
     with pytest.raises(dataclasses.FrozenInstanceError):
         goals.goals = [1]  # type: ignore[misc]
+
+
+UNTYPED_ON_PURPOSE = {
+    ("BaseContext", "municipal"),  # one entry per municipal setting, as shown (municipal.as_context)
+    ("OpenDataContext", "resources"),  # the published descriptor's JSON
+}
+
+
+def _has_any(hint: object) -> bool:
+    return hint is typing.Any or any(_has_any(arg) for arg in typing.get_args(hint))
+
+
+@pytest.mark.parametrize("cls", [BaseContext, *CONTEXTS.values()], ids=lambda c: c.__name__)
+def test_every_field_has_a_type_a_checker_can_check(cls: type[PageContext]):
+    """No field is Any (or a mapping to Any) but the two listed: the rows a template reads are
+    the generated records, compute's TypedDicts or a TypedDict of the generator."""
+    hints = typing.get_type_hints(cls)
+    untyped = [f.name for f in dataclasses.fields(cls) if _has_any(hints[f.name]) and (cls.__name__, f.name) not in UNTYPED_ON_PURPOSE]
+    assert not untyped, untyped
+
+
+def test_the_type_check_finds_an_untyped_field():
+    @dataclasses.dataclass(frozen=True)
+    class Loose:
+        rows: typing.Sequence[typing.Mapping[str, typing.Any]]
+
+    assert _has_any(typing.get_type_hints(Loose)["rows"])

@@ -10,8 +10,9 @@ needs a new value gets a new field here, never an untyped key.
 
 Rows are typed: a data package row is its generated class (``records.py``, from
 ``data/datapackage.json``), a computed one is compute's (``compute.Activity``, ``compute.Followup``,
-``compute.Goal`` …: the resource's row plus what compute adds). ``Row`` is left for the few
-mappings a page generator builds for one template.
+``compute.Goal`` …: the resource's row plus what compute adds), and what a generator builds for
+one template is a TypedDict below. Left as plain mappings: the published descriptor's JSON and
+the municipality's settings as shown (``municipal.as_context``, one entry per setting).
 """
 
 from __future__ import annotations
@@ -27,9 +28,6 @@ from ..keyfigures import Comparison, KeyFigures, SafetyArea, SafetyGoal
 from ..load import ContentPage
 from ..problems import Problem
 from .history import ExplorerRow, HistoryView, YearRow
-
-Row = Mapping[str, Any]
-
 
 # ------------------------------------------------------------------ what a generator builds for its template
 
@@ -514,7 +512,7 @@ class OpenDataContext(PageContext):
     words; ``years`` the follow-up years; ``documents`` the source documents by id."""
 
     template: ClassVar[str] = "open_data.md.j2"
-    resources: Sequence[Row]
+    resources: Sequence[Mapping[str, Any]]  # the published descriptor's resources (JSON)
     licence: str
     years: list[int]
     documents: Sequence[records.DocumentsRow]
