@@ -26,21 +26,64 @@ exact numbers.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypedDict
+from typing import TypedDict, TypeVar
+
+from typing_extensions import ReadOnly
 
 from . import disclosure, records
 from .disclosure import Suppressed
 
-Row = Mapping[str, Any]  # a row of one of the crime resources (several have the fields read here)
+Count = disclosure.Count
 
 
 class Observation(records.ObservationsRow, total=False):
     """An observation row; ``computed`` (set only then) when the build counted it from the key figures."""
 
     computed: bool
-Count = disclosure.Count
+
+
+class QuarterCount(TypedDict):
+    """What the year-to-date sums read of a row: a row of ``crime_reports`` or ``crime_charges``, or
+    a city figure summed from them (read-only, so every one of those fits)."""
+
+    year: ReadOnly[int]
+    quarter: ReadOnly[int]
+    district_id: ReadOnly[str]
+    count: ReadOnly[Count]
+
+
+Q = TypeVar("Q", bound=QuarterCount)
+
+
+class CityReport(TypedDict):
+    """Reports of one crime type in one quarter for the whole city: a stated city row, or the sum
+    of the districts' rows (``source`` None then)."""
+
+    year: ReadOnly[int]
+    quarter: ReadOnly[int]
+    crime_type: ReadOnly[str]
+    district_id: ReadOnly[str]
+    count: ReadOnly[int]
+    source: ReadOnly[str | None]
+
+
+class CityCharges(TypedDict):
+    """Charges of one age group in one quarter for the whole city (a count of persons)."""
+
+    year: int
+    quarter: int
+    age_group: str
+    district_id: str
+    count: Count
+
+
+class Placed(TypedDict):
+    """What the district filter reads of an activity (``compute.Activity`` has both)."""
+
+    district_ids: ReadOnly[list[str]]
+    citywide: ReadOnly[bool]
 
 CITYWIDE = "hele-byen"
 CRIME_TYPES = ("indbrud", "vold", "røveri", "tyveri", "overtrædelse af våbenloven")
@@ -54,7 +97,7 @@ GOAL_REDUCTION = 0.5  # seed 000: "falder med minimum 50 %"
 QUARTER_SPAN = {1: "januar–marts", 2: "januar–juni", 3: "januar–september", 4: "januar–december"}
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, (bool, Suppressed))
 
 
@@ -108,14 +151,14 @@ class Comparison:
         return f"{QUARTER_SPAN[self.quarter]} {self.year - 1}"
 
 
-def latest_period(rows: Iterable[Row]) -> tuple[int, int] | None:
+def latest_period(rows: Iterable[QuarterCount]) -> tuple[int, int] | None:
     """The latest (year, quarter) with any row."""
     periods = [(r["year"], r["quarter"]) for r in rows]
     return max(periods) if periods else None
 
 
 def year_to_date(
-    rows: Iterable[Row], year: int, quarter: int, key: Callable[[Row], str], threshold: int = disclosure.DEFAULT_THRESHOLD
+    rows: Iterable[Q], year: int, quarter: int, key: Callable[[Q], str], threshold: int = disclosure.DEFAULT_THRESHOLD
 ) -> dict[str, Count]:
     """Sum of ``count`` per key over the year's quarters 1..quarter (``add_counts``: hidden parts give intervals)."""
     parts: dict[str, list[Count]] = defaultdict(list)
@@ -126,8 +169,8 @@ def year_to_date(
 
 
 def compare(
-    rows: Sequence[Row],
-    key: Callable[[Row], str],
+    rows: Sequence[Q],
+    key: Callable[[Q], str],
     order: Iterable[str] = (),
     period: tuple[int, int] | None = None,
     threshold: int = disclosure.DEFAULT_THRESHOLD,
@@ -160,7 +203,7 @@ def compare(
     return Comparison(year, quarter, lines, total, available, available and complete)
 
 
-def quarters(rows: Iterable[Row], threshold: int = disclosure.DEFAULT_THRESHOLD) -> list[tuple[int, int, Count]]:
+def quarters(rows: Iterable[QuarterCount], threshold: int = disclosure.DEFAULT_THRESHOLD) -> list[tuple[int, int, Count]]:
     """(year, quarter, sum) for every quarter with rows, oldest first."""
     parts: dict[tuple[int, int], list[Count]] = defaultdict(list)
     for r in rows:
@@ -168,9 +211,9 @@ def quarters(rows: Iterable[Row], threshold: int = disclosure.DEFAULT_THRESHOLD)
     return [(y, q, disclosure.add_counts(v, threshold)) for (y, q), v in sorted(parts.items())]
 
 
-def full_years(rows: Iterable[Row]) -> dict[int, list[Row]]:
+def full_years(rows: Iterable[Q]) -> dict[int, list[Q]]:
     """The rows of each year that has figures for all four quarters."""
-    by_year: dict[int, list[Row]] = defaultdict(list)
+    by_year: dict[int, list[Q]] = defaultdict(list)
     for r in rows:
         by_year[r["year"]].append(r)
     return {y: rs for y, rs in sorted(by_year.items()) if {r["quarter"] for r in rs} >= {1, 2, 3, 4}}
@@ -186,7 +229,9 @@ def next_period(period: tuple[int, int] | None) -> tuple[int, int] | None:
 # ---------------------------------------------------------------- charges (persons)
 
 
-def city_charges(rows: Sequence[Row], threshold: int = disclosure.DEFAULT_THRESHOLD) -> tuple[list[Row], list[tuple[int, int, str]]]:
+def city_charges(
+    rows: Sequence[records.CrimeChargesRow], threshold: int = disclosure.DEFAULT_THRESHOLD
+) -> tuple[list[CityCharges], list[tuple[int, int, str]]]:
     """One row per (year, quarter, age group) for the whole city.
 
     Where the package has district rows for a period and age group, the city figure is their
@@ -194,10 +239,10 @@ def city_charges(rows: Sequence[Row], threshold: int = disclosure.DEFAULT_THRESH
     not used, because it minus the other districts would reveal a hidden district count. Those
     conflicts are returned for the editor.
     """
-    grouped: dict[tuple[int, int, str], list[Row]] = defaultdict(list)
+    grouped: dict[tuple[int, int, str], list[records.CrimeChargesRow]] = defaultdict(list)
     for r in rows:
         grouped[(r["year"], r["quarter"], r["age_group"])].append(r)
-    out: list[Row] = []
+    out: list[CityCharges] = []
     conflicts = []
     for key, rs in sorted(grouped.items()):
         districts = [r for r in rs if r["district_id"] != CITYWIDE]
@@ -253,11 +298,13 @@ class SafetyGoal:
         return latest.count <= self.target
 
 
-def need_counts(safety_rows: Iterable[Row], stated: Iterable[Row] = ()) -> tuple[list[NeedCount], list[tuple[int, float, int]]]:
+def need_counts(
+    safety_rows: Iterable[records.SafetyIndexRow], stated: Iterable[records.ObservationsRow] = ()
+) -> tuple[list[NeedCount], list[tuple[int, float, int]]]:
     """Per year: the stated count (observations) where the sources give one, else the count of
     safety-index rows with category markant or intensiveret. Returns the counts and the years
     where a stated count and the rows disagree."""
-    by_year: dict[int, list[Row]] = defaultdict(list)
+    by_year: dict[int, list[records.SafetyIndexRow]] = defaultdict(list)
     for r in safety_rows:
         by_year[r["year"]].append(r)
     computed = {
@@ -278,23 +325,25 @@ def need_counts(safety_rows: Iterable[Row], stated: Iterable[Row] = ()) -> tuple
     return out, mismatches
 
 
-def is_safety_goal(goal: Row) -> bool:
+def is_safety_goal(goal: records.EffectGoalsRow) -> bool:
     """The effect goal measured on the Tryghedsindeks (seed 000: goal 1)."""
     return "tryghedsindeks" in (goal.get("measure") or "").lower()
 
 
-def is_reports_indicator(indicator: Row) -> bool:
+def is_reports_indicator(indicator: records.IndicatorsRow) -> bool:
     """The indicator on reports of burglary, violence, robbery, theft and weapons offences."""
     return "anmeldelser" in (indicator.get("text") or "").lower()
 
 
-def safety_goal(goal: Row, safety_rows: Iterable[Row], observations: Iterable[Row]) -> SafetyGoal:
+def safety_goal(
+    goal: records.EffectGoalsRow, safety_rows: Iterable[records.SafetyIndexRow], observations: Iterable[records.ObservationsRow]
+) -> SafetyGoal:
     """The goal "at least 50 % fewer areas with marked or intensified need than the baseline".
 
     The baseline is the goal's own (2010: 12 areas); the target is the goal's target value or,
     without one, half the baseline.
     """
-    stated = [o for o in observations if o.get("goal_id") == goal["id"] and not o.get("computed")]
+    stated = [o for o in observations if o["goal_id"] == goal["id"]]  # the package's own (compute adds the counted ones later)
     primary = stated[0]["series"] if stated else None
     stated = [o for o in stated if o["series"] == primary]
     counts, mismatches = need_counts(safety_rows, stated)
@@ -339,7 +388,7 @@ def categories_by_area(safety_rows: Iterable[records.SafetyIndexRow]) -> tuple[l
     return years, list(areas.values())
 
 
-def category_counts(safety_rows: Iterable[Row]) -> dict[int, dict[str, int]]:
+def category_counts(safety_rows: Iterable[records.SafetyIndexRow]) -> dict[int, dict[str, int]]:
     """Year -> category -> number of areas."""
     out: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(NEED_CATEGORIES, 0))
     for r in safety_rows:
@@ -350,13 +399,13 @@ def category_counts(safety_rows: Iterable[Row]) -> dict[int, dict[str, int]]:
 # ---------------------------------------------------------------- districts
 
 
-def wording_map(wordings: Iterable[Row]) -> dict[str, list[str]]:
+def wording_map(wordings: Iterable[records.DistrictWordingsRow]) -> dict[str, list[str]]:
     """Source wording (case- and space-insensitive) -> district ids ([] = names no district)."""
     out: dict[str, list[str]] = {}
     for w in wordings:
         ids = out.setdefault(_norm(w["wording"]), [])
-        if w.get("district_id") and w["district_id"] not in ids:
-            ids.append(w["district_id"])
+        if (district := w["district_id"]) and district not in ids:
+            ids.append(district)
     return out
 
 
@@ -378,7 +427,7 @@ def activity_districts(wordings: list[str], mapping: dict[str, list[str]], order
     return sorted(ids, key=lambda d: (order.get(d, 999), d)), citywide, unmapped
 
 
-def in_district(activity: Row, district_id: str, include_citywide: bool = True) -> bool:
+def in_district(activity: Placed, district_id: str, include_citywide: bool = True) -> bool:
     """The explorer's district filter: an activity matches a district it works in and, unless
     asked otherwise, every city-wide activity; the filter "Hele byen" matches city-wide ones only."""
     if district_id == CITYWIDE:
@@ -415,21 +464,21 @@ class KeyFigures:
         return self.latest is not None
 
 
-def _sources(rows: Iterable[Row]) -> list[str]:
-    return sorted({r["source"] for r in rows if r.get("source")})
+def _sources(rows: Iterable[records.CrimeReportsRow | records.CrimeChargesRow | CityReport]) -> list[str]:
+    return sorted({source for r in rows if (source := r["source"])})
 
 
-def _city_reports(reports: Sequence[Row]) -> list[Row]:
+def _city_reports(reports: Sequence[records.CrimeReportsRow]) -> list[CityReport]:
     """Reports of the five types for the whole city: the city rows, or the sum of the districts'
     rows for a (year, quarter, type) that has no city row."""
-    city = [r for r in reports if r["district_id"] == CITYWIDE]
+    city: list[CityReport] = [r for r in reports if r["district_id"] == CITYWIDE]
     stated = {(r["year"], r["quarter"], r["crime_type"]) for r in city}
     summed: dict[tuple[int, int, str], int] = defaultdict(int)
     for r in reports:
         key = (r["year"], r["quarter"], r["crime_type"])
         if r["district_id"] != CITYWIDE and key not in stated:
             summed[key] += r["count"]
-    return city + [{"year": y, "quarter": q, "crime_type": t, "district_id": CITYWIDE, "count": c} for (y, q, t), c in summed.items()]
+    return city + [{"year": y, "quarter": q, "crime_type": t, "district_id": CITYWIDE, "count": c, "source": None} for (y, q, t), c in summed.items()]
 
 
 def five_crime_type_reports(crime: Iterable[records.CrimeReportsRow]) -> list[records.CrimeReportsRow]:
@@ -442,7 +491,7 @@ def key_figures(tables: records.Tables, threshold: int = disclosure.DEFAULT_THRE
     reports = five_crime_type_reports(crime)
     incidents = [r for r in crime if r["measure"] == INCIDENTS]
     charges, conflicts = city_charges(tables.get("crime_charges", []), threshold)
-    latest = latest_period(crime + charges)
+    latest = latest_period([*crime, *charges])
     city = _city_reports(reports)
     districts = [r for r in reports if r["district_id"] != CITYWIDE]
     district_order = [d["id"] for d in sorted(tables.get("districts", []), key=lambda d: d["number"])]
@@ -480,7 +529,7 @@ def key_figures(tables: records.Tables, threshold: int = disclosure.DEFAULT_THRE
 # ---------------------------------------------------------------- observations fed to goals
 
 
-def safety_observations(goal: Row, safety: SafetyGoal) -> list[Observation]:
+def safety_observations(goal: records.EffectGoalsRow, safety: SafetyGoal) -> list[Observation]:
     """Observation rows for the years counted from the safety index (stated years are already there)."""
     return [
         {
@@ -501,7 +550,7 @@ def safety_observations(goal: Row, safety: SafetyGoal) -> list[Observation]:
     ]
 
 
-def report_observations(indicator: Row, reports: Sequence[Row]) -> list[Observation]:
+def report_observations(indicator: records.IndicatorsRow, reports: Sequence[records.CrimeReportsRow]) -> list[Observation]:
     """Yearly reports of the five crime types for the whole city, for every complete year."""
     out: list[Observation] = []
     for year, rows in full_years(_city_reports(reports)).items():
