@@ -158,7 +158,7 @@ def public_row_indexes(dataset: Dataset) -> dict[str, set[int]]:
 # ---------------------------------------------------------------- aggregates
 
 
-def participants_by_category(followups: list[Row], threshold: int | None) -> dict[str, disclosure.Count]:
+def participants_by_category(followups: list[records.FollowupsRow], threshold: int | None) -> dict[str, disclosure.Count]:
     """Persons taking part, per prevention category and in total, from the given rows only.
 
     In the public edition the rows' participants are already ``Suppressed`` where small;
@@ -167,8 +167,8 @@ def participants_by_category(followups: list[Row], threshold: int | None) -> dic
     """
     groups: dict[str, list[disclosure.Count]] = {}
     for row in followups:
-        if row.get("participants") is not None:
-            groups.setdefault(row["prevention_category"], []).append(row["participants"])
+        if (participants := row.get("participants")) is not None:
+            groups.setdefault(row["prevention_category"], []).append(participants)
     if not groups:
         return {}
     t = threshold or DEFAULT_THRESHOLD
@@ -370,7 +370,7 @@ def select(
             pages=list(pages),
             descriptor=copy.deepcopy(dataset.descriptor),
             threshold=threshold,
-            participants=participants_by_category(dataset.table("followups"), None),
+            participants=participants_by_category(dataset.records.get("followups", []), None),
         )
     kept = public_row_indexes(dataset)
     resources = {r["name"]: r for r in dataset.descriptor["resources"]}
@@ -436,6 +436,6 @@ def select(
         internal_values=internal_values,
         internal_pages=internal_pages,
         internal_phones=internal_phones,
-        participants=participants_by_category(tables.get("followups", []), threshold),
+        participants=participants_by_category(as_records(tables).get("followups", []), threshold),
         excluded=excluded,
     )

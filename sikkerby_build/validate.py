@@ -661,7 +661,7 @@ def _row_lookup(dataset: Dataset, name: str, key: tuple[str, ...], lines: LineMa
 def _project_rules(dataset: Dataset, lines: LineMap | None = None) -> list[Problem]:
     lines = lines or LineMap(dataset.root)
     problems: list[Problem] = []
-    for record, row in enumerate(dataset.table("followups"), start=2):
+    for record, row in enumerate(dataset.records.get("followups", []), start=2):
         line = lines("followups.csv", record)
         met, total = row["criteria_met"], row["criteria_total"]
         if (met is None) != (total is None):
@@ -675,7 +675,7 @@ def _project_rules(dataset: Dataset, lines: LineMap | None = None) -> list[Probl
                     field="criteria_met" if met is None else "criteria_total",
                 )
             )
-        elif met is not None and met > total:
+        elif met is not None and total is not None and met > total:
             problems.append(
                 Problem(
                     "met-exceeds-total",
@@ -732,8 +732,8 @@ def stated_total_problems(dataset: Dataset, lines: LineMap | None = None) -> lis
 def _content_rules(dataset: Dataset, pages: list[ContentPage]) -> list[Problem]:
     """Front matter of content pages must point at records that exist (cross-source keys)."""
     problems: list[Problem] = []
-    activity_ids = {a["id"] for a in dataset.table("activities")}
-    focus_ids = {f["id"] for f in dataset.table("focus_areas")}
+    activity_ids = {a["id"] for a in dataset.records.get("activities", [])}
+    focus_ids = {f["id"] for f in dataset.records.get("focus_areas", [])}
     for page in pages:
         file = f"content/{page.path}"
         focus = page.meta.get("focus_area")
@@ -768,7 +768,7 @@ _ACTIVITY_LINK = re.compile(r"(?:^|/)aktiviteter/([^/#?\s]+?)(?:\.md|/)?(?:[#?].
 
 
 def _aliases(dataset: Dataset) -> dict[str, str]:
-    return {a["old_id"]: a["activity_id"] for a in dataset.table("activity_aliases")}
+    return {a["old_id"]: a["activity_id"] for a in dataset.records.get("activity_aliases", [])}
 
 
 def _activity_link_rules(page: ContentPage, file: str, activity_ids: set[str], aliases: dict[str, str]) -> list[Problem]:
@@ -795,7 +795,7 @@ def _activity_link_rules(page: ContentPage, file: str, activity_ids: set[str], a
 def _source_rules(dataset: Dataset) -> list[Problem]:
     """Every source must begin with the id of a document in documents.csv; aliases must not shadow an id."""
 
-    documents = sorted(str(d["id"]) for d in dataset.table("documents"))
+    documents = sorted(str(d["id"]) for d in dataset.records.get("documents", []))
     problems = []
     for file, line, field_name, value in unknown_sources(dataset):
         head = value.split(";")[0].strip().split(" ")[0]
@@ -805,9 +805,9 @@ def _source_rules(dataset: Dataset) -> list[Problem]:
             f"(kendte: {', '.join(documents)}).{mente_du(head, documents)} Er det et nyt dokument, så tilføj det først i documents.csv.",
             row=line, field=field_name,
         ))  # fmt: skip
-    ids = {a["id"] for a in dataset.table("activities")}
+    ids = {a["id"] for a in dataset.records.get("activities", [])}
     lines = LineMap(dataset.root)
-    for record, alias in enumerate(dataset.table("activity_aliases"), start=2):
+    for record, alias in enumerate(dataset.records.get("activity_aliases", []), start=2):
         if alias["old_id"] in ids:
             problems.append(Problem(
                 "alias-shadows-id", "activity_aliases.csv",
@@ -892,11 +892,11 @@ def quality_warnings(dataset: Dataset, line_map: LineMap | None = None) -> list[
     """Data-quality findings in the source itself: reported, not fixed."""
     line_map = line_map or LineMap(dataset.root)
     warnings: list[Problem] = []
-    names = {a["id"]: a["name"] for a in dataset.table("activities")}
+    names = {a["id"]: a["name"] for a in dataset.records.get("activities", [])}
     lines = _row_lookup(dataset, "followups", ("activity_id", "year"), line_map)
     rows_by_followup = compute.group_measurements(dataset.records.get("measurements", []))
     scores_by_followup = compute.group_scores(dataset.records.get("effect_scores", []))
-    for row in dataset.table("followups"):
+    for row in dataset.records.get("followups", []):
         key = (row["activity_id"], row["year"])
         who = f"{names.get(row['activity_id'], row['activity_id'])} {row['year']}"
         line = lines[key]
@@ -926,19 +926,19 @@ def quality_warnings(dataset: Dataset, line_map: LineMap | None = None) -> list[
             warn("effect-scores-incomplete", f"kun {', '.join(sorted(scores))} er scoret; effektscoren kræver A1–A4.")
     for resource in ("activities", "followups"):
         id_field = "id" if resource == "activities" else "activity_id"
-        for record, row in enumerate(dataset.table(resource), start=2):
+        for record, budgeted in enumerate(dataset.table(resource), start=2):
             budget_line = line_map(f"{resource}.csv", record)
-            if row["budget_text"] and row["budget_dkk"] is None:
+            if budgeted["budget_text"] and budgeted["budget_dkk"] is None:
                 warnings.append(
                     Problem(
                         "budget-unreadable",
                         f"{resource}.csv",
-                        f"{names.get(row[id_field], row[id_field])}: budgetteksten kan ikke læses som ét "
-                        f"årligt beløb: \"{_shorten(row['budget_text'])}\".",
+                        f"{names.get(budgeted[id_field], budgeted[id_field])}: budgetteksten kan ikke læses som ét "
+                        f"årligt beløb: \"{_shorten(budgeted['budget_text'])}\".",
                         row=budget_line,
                         field="budget_text",
                         severity="warning",
-                        subject=row[id_field],
+                        subject=budgeted[id_field],
                     )
                 )
     return warnings
