@@ -26,7 +26,18 @@ def count(package: Path) -> collections.Counter[str]:
     with tempfile.TemporaryDirectory() as tmp:
         config = Path(tmp) / "mypy.ini"
         config.write_text(f"[mypy]\nplugins = {PLUGIN}\nignore_missing_imports = True\n", encoding="utf-8")
-        api.run([str(package), "--config-file", str(config), "--no-incremental", "--cache-dir", str(Path(tmp) / "cache"), "--python-version", "3.11"])
+        api.run(
+            [
+                str(package),
+                "--config-file",
+                str(config),
+                "--no-incremental",
+                "--cache-dir",
+                str(Path(tmp) / "cache"),
+                "--python-version",
+                "3.11",
+            ]
+        )
     # mypy imports the plugin by its path, as a module of its own: read what it recorded
     loaded = [m for m in list(sys.modules.values()) if getattr(m, "__file__", None) == str(PLUGIN)]
     found = set().union(*(m.FOUND for m in loaded))

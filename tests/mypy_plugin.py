@@ -37,7 +37,9 @@ def is_strict(module: str) -> bool:
     return module.startswith("sikkerby_build") and module not in DOCUMENT_READERS
 
 
-LOOKUPS = {f"{cls}.{method}" for cls in ("builtins.dict", "typing.Mapping", "typing.MutableMapping") for method in ("__getitem__", "get")}
+LOOKUPS = {
+    f"{cls}.{method}" for cls in ("builtins.dict", "typing.Mapping", "typing.MutableMapping") for method in ("__getitem__", "get")
+}
 UNCHECKED_LOOKUP = ErrorCode("unchecked-lookup", "String-key lookup on a mapping of Any values", "General")
 FOUND: set[tuple[str, int, int]] = set()  # (file, line, column) of every unchecked lookup seen
 
@@ -45,7 +47,12 @@ FOUND: set[tuple[str, int, int]] = set()  # (file, line, column) of every unchec
 def is_unchecked(ctx: MethodContext) -> bool:
     base = get_proper_type(ctx.type)
     key = ctx.args[0][0] if ctx.args and ctx.args[0] else None
-    return isinstance(base, Instance) and len(base.args) == 2 and isinstance(key, StrExpr) and isinstance(get_proper_type(base.args[1]), AnyType)
+    return (
+        isinstance(base, Instance)
+        and len(base.args) == 2
+        and isinstance(key, StrExpr)
+        and isinstance(get_proper_type(base.args[1]), AnyType)
+    )
 
 
 def _record(ctx: MethodContext) -> None:

@@ -169,9 +169,26 @@ def test_an_indicator_with_two_series_is_followed_on_its_first():
                 "period": str(year), "value": value, "unit": "antal", "note": None, "source": "003"}  # fmt: skip
 
     tables = {
-        "indicators": [{"id": "i1", "goal_id": "g1", "text": "Antal", "direction": "falling", "unit": "antal", "cadence": "årlig", "source": "003"}],
-        "observations": [obs("København", 2010, 10), obs("København", 2012, 8), obs("Gns. 4 største kommuner", 2010, 100), obs("Gns. 4 største kommuner", 2012, 200)],
+        "indicators": [
+            {
+                "id": "i1",
+                "goal_id": "g1",
+                "text": "Antal",
+                "direction": "falling",
+                "unit": "antal",
+                "cadence": "årlig",
+                "source": "003",
+            }
+        ],
+        "observations": [
+            obs("København", 2010, 10),
+            obs("København", 2012, 8),
+            obs("Gns. 4 største kommuner", 2010, 100),
+            obs("Gns. 4 største kommuner", 2012, 200),
+        ],
     }
     (indicator,) = compute.build_model(tables).indicators
     assert indicator["progress"] == compute.goal_progress([(2010, 10), (2012, 8)], None, None, "falling")
-    assert indicator["progress"] != compute.goal_progress([(2010, 10), (2012, 8), (2010, 100), (2012, 200)], None, None, "falling")
+    assert indicator["progress"] != compute.goal_progress(
+        [(2010, 10), (2012, 8), (2010, 100), (2012, 200)], None, None, "falling"
+    )

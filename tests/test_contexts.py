@@ -75,7 +75,9 @@ def test_every_field_has_a_type_a_checker_can_check(cls: type[PageContext]):
     """No field is Any (or a mapping to Any) but the two listed: the rows a template reads are
     the generated records, compute's TypedDicts or a TypedDict of the generator."""
     hints = typing.get_type_hints(cls)
-    untyped = [f.name for f in dataclasses.fields(cls) if _has_any(hints[f.name]) and (cls.__name__, f.name) not in UNTYPED_ON_PURPOSE]
+    untyped = [
+        f.name for f in dataclasses.fields(cls) if _has_any(hints[f.name]) and (cls.__name__, f.name) not in UNTYPED_ON_PURPOSE
+    ]
     assert not untyped, untyped
 
 
