@@ -20,7 +20,6 @@ from . import keyfigures, records
 from .disclosure import Suppressed
 from .progress import ON_TRACK_RATIO, PROGRESS_STATUSES, Progress, goal_progress  # noqa: F401 (re-exported)
 
-Row = dict[str, Any]  # a row whose shape compute does not name (keyfigures' tables)
 R = TypeVar("R")
 K = TypeVar("K", bound=Hashable)
 CRITERIA = ("A1", "A2", "A3", "A4")
