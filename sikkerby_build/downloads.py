@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import compute
+from .descriptor import Descriptor
 from .disclosure import Suppressed
 from .edition import EditionData
 from .municipal import NOT_DECIDED  # one wording for every setting not yet decided
@@ -99,7 +100,7 @@ def write(target: Path, data: EditionData, model: compute.Model) -> list[Path]:
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)  # every entry the same time: the same package gives the same bytes
 
 
-def licence_text(descriptor: dict[str, Any]) -> str:
+def licence_text(descriptor: Descriptor) -> str:
     """The licence as the descriptor's ``licenses`` states it; "ikke fastlagt" when it states none."""
     names = []
     for entry in descriptor.get("licenses") or []:

@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import disclosure, matching, records
+from .descriptor import Descriptor, PublicWhen, Resource
 from .disclosure import DEFAULT_THRESHOLD, PERSON_UNITS, Suppressed, is_person_unit  # noqa: F401 (re-exported)
 from .load import ContentPage, Dataset, Row, as_records
 from .problems import Problem
@@ -62,7 +63,7 @@ class EditionData:
     edition: str
     tables: dict[str, list[Row]]
     pages: list[ContentPage]
-    descriptor: dict[str, Any]
+    descriptor: Descriptor
     threshold: int
     internal_values: list[str] = field(default_factory=list)  # for the public audit
     internal_pages: list[str] = field(default_factory=list)
@@ -92,7 +93,7 @@ def is_public_row(row: Row) -> bool:
     return value in PUBLIC_AUDIENCES
 
 
-def _public_when(row: Row, condition: dict[str, Any] | None) -> bool:
+def _public_when(row: Row, condition: PublicWhen | None) -> bool:
     """A resource's own publication condition (``publicWhen``); fail closed on anything else."""
     if condition is None:
         return True
@@ -104,11 +105,11 @@ def _fields(value: Any) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
-def foreign_keys(descriptor: dict[str, Any]) -> list[tuple[str, tuple[str, ...], str, tuple[str, ...]]]:
+def foreign_keys(descriptor: Descriptor) -> list[tuple[str, tuple[str, ...], str, tuple[str, ...]]]:
     """(resource, fields, referenced resource, referenced fields) for every foreign key."""
     out = []
     for resource in descriptor["resources"]:
-        for fk in resource.get("schema", {}).get("foreignKeys", []):
+        for fk in resource["schema"].get("foreignKeys", []):
             reference = fk["reference"]
             target = reference.get("resource") or resource["name"]  # "" = self-reference
             out.append((resource["name"], _fields(fk["fields"]), target, _fields(reference["fields"])))
@@ -212,11 +213,15 @@ def stated_totals(dataset: Dataset, name: str) -> set[int]:
     fields = {f.name for f in dataset.fields.get(name, [])}
     if "district_id" not in fields or not _person_fields(dataset, name):
         return set()
-    resource: dict[str, Any] = next((r for r in dataset.descriptor["resources"] if r["name"] == name), {})
-    key = [k for k in _as_list(resource.get("schema", {}).get("primaryKey")) if k != "district_id"]
+    resource = _resource(dataset.descriptor, name)
+    key = [k for k in _as_list(resource["schema"].get("primaryKey") if resource else None) if k != "district_id"]
     rows = dataset.table(name)
     with_districts = {tuple(r.get(k) for k in key) for r in rows if r.get("district_id") != CITYWIDE}
     return {i for i, r in enumerate(rows) if r.get("district_id") == CITYWIDE and tuple(r.get(k) for k in key) in with_districts}
+
+
+def _resource(descriptor: Descriptor, name: str) -> Resource | None:
+    return next((r for r in descriptor["resources"] if r["name"] == name), None)
 
 
 def _as_list(value: Any) -> list[str]:
@@ -244,11 +249,11 @@ def _collect_values(row: Row, skip: AbstractSet[str] = frozenset()) -> list[str]
 
 def _not_secret_fields(dataset: Dataset, table: str) -> set[str]:
     """Fields marked ``"notSecret": true`` (e.g. the table and field names in public_wordings)."""
-    resource: dict[str, Any] = next((r for r in dataset.descriptor["resources"] if r["name"] == table), {})
-    return {f["name"] for f in resource.get("schema", {}).get("fields", []) if f.get("notSecret")}
+    resource = _resource(dataset.descriptor, table)
+    return {f["name"] for f in (resource["schema"]["fields"] if resource else []) if f.get("notSecret")}
 
 
-def _public_descriptor(dataset: Dataset, threshold: int) -> dict[str, Any]:
+def _public_descriptor(dataset: Dataset, threshold: int) -> Descriptor:
     descriptor = copy.deepcopy(dataset.descriptor)
     descriptor["resources"] = [r for r in descriptor["resources"] if r.get("audience") != "internal"]
     for resource in descriptor["resources"]:
@@ -403,7 +408,7 @@ def select(
             out.append(_suppress_row(clean, person_fields, texts, threshold, field_wordings))
         if len(out) < len(rows):
             excluded[name] = len(rows) - len(out)
-        if resources.get(name, {}).get("audience") != "internal":  # an internal resource is left out whole
+        if (resource := resources.get(name)) is None or resource.get("audience") != "internal":  # an internal resource is left out whole
             tables[name] = out
     public_pages = [p for p in pages if is_public_page(p)]
     internal_pages = [p.path for p in pages if not is_public_page(p)]

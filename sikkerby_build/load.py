@@ -49,6 +49,7 @@ import pandas as pd
 import yaml
 
 from . import danish, records
+from .descriptor import Descriptor
 from .problems import Problem, Report, ValidationFailed
 from .textchecks import character_problem, nesting_problem
 
@@ -70,7 +71,7 @@ class FieldInfo:
 class Dataset:
     """All resources of a data package as lists of typed rows, plus their schemas."""
 
-    descriptor: dict[str, Any]
+    descriptor: Descriptor
     tables: dict[str, list[Row]]
     fields: dict[str, list[FieldInfo]]
     root: Path
@@ -118,8 +119,9 @@ def _cast(value: Any, type_: str) -> Any:
     return str(value)
 
 
-def read_descriptor(data_dir: Path) -> dict[str, Any]:
-    return json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+def read_descriptor(data_dir: Path) -> Descriptor:
+    """The package's descriptor, typed: its shape is the one ``validate`` checks by hand."""
+    return cast(Descriptor, json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8")))
 
 
 def load_data(data_dir: Path) -> Dataset:

@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from .descriptor import Descriptor
 from .problems import Problem
 
 FILE = "indstillinger.yml"
@@ -176,7 +177,7 @@ def as_context(settings: MunicipalSettings) -> dict[str, Any]:
     return {**shown, "is_set": {f.name: bool(getattr(settings, f.name)) for f in fields(settings)}, "not_decided": NOT_DECIDED}
 
 
-def apply_licence(descriptor: dict[str, Any], settings: MunicipalSettings) -> None:
+def apply_licence(descriptor: Descriptor, settings: MunicipalSettings) -> None:
     """The published descriptor carries the municipality's licence in ``licenses`` once it is
     decided, and no ``licenses`` at all before (never an invented one)."""
     descriptor.pop("licenses", None)
