@@ -26,9 +26,9 @@ DOCUMENT_READERS = {
     "sikkerby_build.charts", "sikkerby_build.citations", "sikkerby_build.disclosure", "sikkerby_build.downloads",
     "sikkerby_build.editing", "sikkerby_build.edition", "sikkerby_build.engine.material", "sikkerby_build.engine.page_cache",
     "sikkerby_build.excel_csv", "sikkerby_build.live_figures", "sikkerby_build.load", "sikkerby_build.news_rules",
-    "sikkerby_build.rename", "sikkerby_build.render", "sikkerby_build.render.pages.content", "sikkerby_build.render.pages.factsheets",
-    "sikkerby_build.render.pages.goals", "sikkerby_build.render.pages.news", "sikkerby_build.render.pages.programme",
-    "sikkerby_build.render.pages.reference", "sikkerby_build.render.pages.results", "sikkerby_build.render.pages.stories",
+    "sikkerby_build.rename", "sikkerby_build.render", "sikkerby_build.render.pages.content",
+    "sikkerby_build.render.pages.news", "sikkerby_build.render.pages.programme",
+    "sikkerby_build.render.pages.reference", "sikkerby_build.render.pages.stories",
     "sikkerby_build.render.site", "sikkerby_build.schema_records", "sikkerby_build.synth", "sikkerby_build.validate",
 }  # fmt: skip
 

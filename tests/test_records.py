@@ -133,3 +133,20 @@ def test_the_key_check_finds_a_key_compute_does_not_declare():
     except AssertionError:
         return
     raise AssertionError("an undeclared key went unnoticed")
+
+
+def test_the_templates_labels_fit_their_class():
+    """labels.yml is read as ``jinja.Labels``: every group is there, each a mapping of strings
+    (the markings: label and CSS class), and there is no group the class does not name."""
+    from sikkerby_build.render import jinja
+
+    labels = jinja.load_labels(ROOT / "overrides" / "pages")
+    hints = typing.get_type_hints(jinja.Labels)
+    assert set(labels) == set(hints)
+    for group, entries in labels.items():
+        assert entries and all(isinstance(k, str) for k in entries), group
+        for value in entries.values():
+            if group == "markings":
+                assert set(value) == set(typing.get_type_hints(jinja.MarkingLabel)) and all(isinstance(v, str) for v in value.values())
+            else:
+                assert isinstance(value, str), (group, value)

@@ -77,7 +77,7 @@ def render(
         writer.write(address, html)
     writer.keep(card.write(writer.docs / urls.SHARE_IMAGE, data.edition))
     writer.remove_stale()
-    result.abbreviations = abbreviations(model.reference.glossary, site.labels.get("tooltips") or {}, _staged_text(writer))
+    result.abbreviations = abbreviations(model.reference.glossary, site.labels["tooltips"], _staged_text(writer))
     result.figures = live_figures.values(model)
     return result
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import TypedDict, cast
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -87,8 +87,25 @@ def cite_source(source: str | None) -> str:
     return cite(str(source or ""), _DOCUMENTS.get())
 
 
-def load_labels(templates: Path) -> dict[str, Any]:
-    return yaml.safe_load((templates / "labels.yml").read_text(encoding="utf-8"))
+class MarkingLabel(TypedDict):
+    label: str
+    css: str
+
+
+class Labels(TypedDict):
+    """The templates' ``labels.yml``: what a reader sees for compute's keys (tests/test_records.py
+    holds the file to this shape)."""
+
+    markings: dict[str, MarkingLabel]  # fulfilment markings (compute.fulfilment_marking)
+    categories: dict[str, str]  # prevention categories
+    met: dict[str, str]  # a measurement row's "met"
+    progress: dict[str, str]  # progress statuses (progress.PROGRESS_STATUSES)
+    eligibility: dict[str, str]
+    tooltips: dict[str, str]  # glossary id -> a short tooltip
+
+
+def load_labels(templates: Path) -> Labels:
+    return cast(Labels, yaml.safe_load((templates / "labels.yml").read_text(encoding="utf-8")))
 
 
 @functools.lru_cache(maxsize=4)

@@ -4,13 +4,14 @@ the lookups the templates need. Built once per render."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from .. import compute, records, urls
 from ..edition import EditionData
 from ..load import ContentPage
 from ..problems import Problem
 from .contexts import BaseContext, Currency, StoryLink
+from .jinja import Labels
 
 
 @dataclass
@@ -20,7 +21,7 @@ class Site:
     warnings: list[Problem]
     stories: list[ContentPage]
     prose: dict[str, ContentPage]
-    labels: dict[str, Any] = field(default_factory=dict)  # presentation labels (templates' labels.yml)
+    labels: Labels = field(default_factory=lambda: cast(Labels, {}))  # presentation labels (templates' labels.yml), set by render
 
     @property
     def ref(self) -> compute.Reference:
