@@ -147,6 +147,8 @@ def test_the_templates_labels_fit_their_class():
         assert entries and all(isinstance(k, str) for k in entries), group
         for value in entries.values():
             if group == "markings":
-                assert set(value) == set(typing.get_type_hints(jinja.MarkingLabel)) and all(isinstance(v, str) for v in value.values())
+                assert set(value) == set(typing.get_type_hints(jinja.MarkingLabel)) and all(
+                    isinstance(v, str) for v in value.values()
+                )
             else:
                 assert isinstance(value, str), (group, value)
