@@ -76,7 +76,10 @@ class Fulfilment:
     @property
     def counted(self) -> tuple[int, int]:
         """(met, total) when assessable, else (0, 0): what a sum over follow-ups adds."""
-        return (self.met, self.total) if self.met is not None and self.total else (0, 0)
+        if not self.assessable:
+            return (0, 0)
+        assert self.met is not None and self.total is not None  # assessable says so
+        return (self.met, self.total)
 
 
 def fulfilment_from_rows(rows: Iterable[records.MeasurementsRow]) -> Fulfilment:
