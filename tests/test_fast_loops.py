@@ -305,6 +305,25 @@ def test_a_build_leaves_nothing_in_the_temporary_folder(monkeypatch: pytest.Monk
     assert tempfile.tempdir == str(private)  # the engine restored it
 
 
+@pytest.mark.slow
+def test_builds_in_one_process_share_no_engine_plugin(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """MkDocs keeps one instance per process of a plugin that has ``on_startup`` (Material's blog)
+    and hands it to every later build: its temporary folder, made inside the first build's staging
+    folder, then received the category pages of every later build in the process and brought that
+    deleted staging folder back into the first site's output (a leftover CI found). Each build
+    now gets plugins of its own, started and shut down as ``mkdocs build`` does."""
+    from sikkerby_build.synth import write_package
+
+    write_package(tmp_path / "data", activities=8, years=1, seed=7)
+    monkeypatch.setenv("SIKKERBY_JOBS", "1")  # both editions in this process, one after the other
+    data = tmp_path / "data"
+    first, second = tmp_path / "first", tmp_path / "second"
+    pipeline.build("all", data, first, data / "content")
+    pipeline.build("public", data, second, data / "content")
+    assert publish.leftovers(first) == [] and publish.leftovers(second) == []
+    assert (second / "public" / "nyheder" / "kategori").is_dir()  # the blog's category pages were made
+
+
 def test_share_cards_come_from_the_cache_only_when_signed_by_this_machine(tmp_path: Path) -> None:
     """A cached card is the card drawn afresh; a card planted in the cache (a merge request that
     force-adds .cache/cards/) is not used without this machine's signature: the audit cannot read

@@ -176,9 +176,9 @@ def edition_config(
 def _temporary_files_in(folder: Path) -> Iterator[None]:
     """Python's temporary files inside ``folder`` while the engine runs.
 
-    Material's blog plugin makes a temporary folder for its category pages every time MkDocs loads
-    the configuration and never removes it: one folder left in /tmp per build (and per preview
-    rebuild). Inside the staging folder it goes when the staging folder goes."""
+    Material's blog plugin makes a temporary folder for its category pages when MkDocs loads the
+    configuration and removes it only on shutdown: a build that is killed would leave it in /tmp.
+    Inside the staging folder it goes when the staging folder goes (or with the next sweep)."""
     folder.mkdir(parents=True, exist_ok=True)
     previous = tempfile.tempdir
     tempfile.tempdir = str(folder)
@@ -186,6 +186,26 @@ def _temporary_files_in(folder: Path) -> Iterator[None]:
         yield
     finally:
         tempfile.tempdir = previous
+
+
+@contextmanager
+def _plugins_of_this_build() -> Iterator[None]:
+    """New plugin instances for this build, forgotten after it.
+
+    MkDocs keeps one instance per process of every plugin with ``on_startup``/``on_shutdown``
+    (Material's blog) and hands it to each later ``load_config``: the blog plugin's temporary
+    folder, made once inside the first build's staging folder, then received every later
+    build's category pages, and its state carried from one build (or edition) to the next."""
+    from mkdocs.config.config_options import Plugins
+    from mkdocs.config.defaults import MkDocsConfig
+
+    option = dict(MkDocsConfig._schema)["plugins"]
+    cache = option.plugin_cache if isinstance(option, Plugins) else {}
+    cache.clear()
+    try:
+        yield
+    finally:
+        cache.clear()
 
 
 def build_site(staging: Path, edition: str, site_dir: Path, rendered: RenderResult, settings: Settings, quiet: bool = True) -> None:
@@ -209,9 +229,13 @@ def build_site(staging: Path, edition: str, site_dir: Path, rendered: RenderResu
     root = cachekey.cache_root(settings.project)
     converted = page_cache.RenderedPages(root / "pages" / f"{edition}.json" if root is not None else None, staging / "includes")
     try:
-        with _temporary_files_in(staging / ".engine-tmp"), converted.installed():
+        with _temporary_files_in(staging / ".engine-tmp"), converted.installed(), _plugins_of_this_build():
             config = load_config(config_file=str(config_file))
-            build(config)
+            config.plugins.on_startup(command="build", dirty=False)  # as ``mkdocs build`` does
+            try:
+                build(config)
+            finally:
+                config.plugins.on_shutdown()  # the blog plugin removes its temporary folder
         converted.save()  # only after a build that succeeded
     except (Abort, ConfigurationError) as exc:
         raise EngineFailed(engine_failure_message(edition, str(exc), warnings.messages)) from exc
@@ -327,7 +351,7 @@ def serve(staging: Path, edition: str, port: int, rendered: RenderResult, settin
     logger.propagate = False
     try:
         # "dirty": rebuild only the pages whose staged files changed (render leaves the rest untouched)
-        with _temporary_files_in(staging / ".engine-tmp"):
+        with _temporary_files_in(staging / ".engine-tmp"), _plugins_of_this_build():
             mkdocs_serve(config_file=str(config_file), dev_addr=f"127.0.0.1:{port}", livereload=True, build_type="dirty")
     finally:
         logger.removeHandler(console)
